@@ -1,0 +1,25 @@
+export { armTimeout } from './arm-timeout.js'
+export type { Context } from './context.js'
+export type { EventSource, HttpEventSource } from './event-source.js'
+export { eventSource, isHttpEventSource } from './event-source.js'
+export { TimeoutError } from './timeout-error.js'
+export type {
+  AnyHandler,
+  AnyMiddleware,
+  ApplyContext,
+  ApplyEvent,
+  ContextAfter,
+  EventAfter,
+  Flow,
+  FlowOf,
+  HandlerBuilder,
+  HandlerOptions,
+  LambdaHandler,
+  LifecycleHooks,
+  Middleware,
+  Phase,
+  Request,
+  WrapOptions,
+  WrappedHandler,
+} from './types.js'
+export { wrap } from './wrap.js'

@@ -1,0 +1,115 @@
+import type { Context } from './context.js'
+
+/** What every hook receives: Middy's request, plus the lazily created deadline signal. */
+export interface Request<TEvent = any, TContext = Context, TResponse = any> {
+  event: TEvent
+  context: TContext
+  response: TResponse | undefined
+  error: unknown
+  internal: Record<string, any>
+  readonly signal: AbortSignal
+}
+
+/**
+ * How a middleware changes the types the handler sees. Declared by the middleware author on
+ * the phantom `~lamina` property; `.use()` applies it.
+ * - `event`: properties replaced on the inner event (e.g. `{ body: Order }`);
+ * - `eventType`: the whole inner event replaced;
+ * - `context`: properties added to the context (e.g. `{ secrets: { db: DbCreds } }`).
+ */
+export interface Flow {
+  event?: object
+  eventType?: unknown
+  context?: object
+}
+
+/** A hook may return synchronously or a promise; anything but `undefined` has meaning (see README). */
+export type HookResult = unknown
+
+/**
+ * A middleware: any of the four hooks. Hooks are declared as methods on purpose, so Middy's
+ * and Powertools' middleware objects (typed with their own request types) are accepted as-is.
+ */
+export interface Middleware<TFlow extends Flow = {}, TEvent = any, TContext = any, TResponse = any> {
+  name?: string
+  before?(request: Request<TEvent, TContext, TResponse>): HookResult
+  after?(request: Request<TEvent, TContext, TResponse>): HookResult
+  onError?(request: Request<TEvent, TContext, TResponse>): HookResult
+  cleanup?(request: Request<TEvent, TContext, TResponse>): HookResult
+  /** Type-level only: never set at run time. */
+  readonly '~lamina'?: TFlow
+}
+
+/** The handler's third argument, as in Middy. */
+export interface HandlerOptions {
+  readonly signal: AbortSignal
+}
+
+/** Lifecycle hooks for tools (timing, the dev server). None given: none paid for. */
+export interface LifecycleHooks {
+  invocationStart?(request: Request): void
+  invocationEnd?(request: Request): void
+  hookStart?(phase: Phase, middleware: string, request: Request): void
+  hookEnd?(phase: Phase, middleware: string, request: Request): void
+  handlerStart?(request: Request): void
+  handlerEnd?(request: Request): void
+  /** A cleanup hook threw; the invocation's own outcome stands. Default: console.error. */
+  cleanupError?(error: unknown, middleware: string, request: Request): void
+}
+
+export type Phase = 'before' | 'after' | 'onError' | 'cleanup'
+
+export interface WrapOptions {
+  hooks?: LifecycleHooks
+}
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {}
+type Merge<A, B> = Simplify<Omit<A, keyof B> & B>
+
+/** The flow a middleware declares, or none for a plain (Middy, Powertools) middleware. */
+export type FlowOf<M> = M extends { readonly '~lamina'?: infer F } ? (unknown extends F ? {} : NonNullable<F>) : {}
+
+export type ApplyEvent<E, F> = F extends { eventType: infer T }
+  ? T
+  : F extends { event: infer P extends object }
+    ? Merge<E, P>
+    : E
+
+export type ApplyContext<C, F> = F extends { context: infer A extends object } ? Merge<C, A> : C
+
+type ApplyAllEvent<E, Ms> = Ms extends readonly [infer Head, ...infer Tail]
+  ? ApplyAllEvent<ApplyEvent<E, FlowOf<Head>>, Tail>
+  : E
+type ApplyAllContext<C, Ms> = Ms extends readonly [infer Head, ...infer Tail]
+  ? ApplyAllContext<ApplyContext<C, FlowOf<Head>>, Tail>
+  : C
+
+/** Anything `.use()` accepts: one middleware or an array of them (applied in order). */
+export type AnyMiddleware = Middleware<any, any, any, any>
+
+export type EventAfter<E, M> = M extends readonly unknown[] ? ApplyAllEvent<E, M> : ApplyEvent<E, FlowOf<M>>
+export type ContextAfter<C, M> = M extends readonly unknown[] ? ApplyAllContext<C, M> : ApplyContext<C, FlowOf<M>>
+
+/** What Lambda calls. */
+export type LambdaHandler<TEvent, TContext, TResult> = (event: TEvent, context: TContext) => Promise<TResult>
+
+/** A wrapped handler: callable by Lambda, and `.use()` adds middlewares (types unchanged). */
+export interface WrappedHandler<TEvent, TContext, TResult> extends LambdaHandler<TEvent, TContext, TResult> {
+  use(middleware: AnyMiddleware | readonly AnyMiddleware[]): WrappedHandler<TEvent, TContext, TResult>
+}
+
+/**
+ * Handler-last form: each `.use()` transforms the inner view (what the handler sees);
+ * the outer view (what Lambda calls) stays the raw event and context.
+ */
+export interface HandlerBuilder<TEvent, TContext, TInnerEvent, TInnerContext> {
+  use<const M extends AnyMiddleware | readonly AnyMiddleware[]>(
+    middleware: M,
+  ): HandlerBuilder<TEvent, TContext, EventAfter<TInnerEvent, M>, ContextAfter<TInnerContext, M>>
+  handler<TResult>(
+    handler: (event: TInnerEvent, context: TInnerContext, options: HandlerOptions) => TResult,
+  ): WrappedHandler<TEvent, TContext, Awaited<TResult>>
+}
+
+/** Any function Lambda could call. */
+export type AnyHandler = (event: any, context: any, options: HandlerOptions) => unknown

@@ -1,0 +1,106 @@
+import type { Context } from './context.js'
+import { type Pipeline, run } from './pipeline.js'
+import { InvocationRequest } from './request.js'
+import type { AnyHandler, AnyMiddleware, HandlerBuilder, WrapOptions, WrappedHandler } from './types.js'
+
+const hookNames = ['before', 'after', 'onError', 'cleanup'] as const
+
+const missingHandler = () => {
+  throw new Error('This wrapped function has no handler yet: call .handler(fn) before invoking it.')
+}
+
+function describe(middleware: unknown, position: number): string {
+  const name = (middleware as { name?: unknown } | null)?.name
+  return typeof name === 'string' && name !== '' ? `middleware "${name}"` : `middleware #${position + 1}`
+}
+
+/** Checks a middleware when it is added, so a mistake fails at init, not on the first event. */
+function validate(middleware: unknown, position: number): asserts middleware is AnyMiddleware {
+  if (typeof middleware !== 'object' || middleware === null) {
+    throw new TypeError(
+      `${describe(middleware, position)} is ${middleware === null ? 'null' : typeof middleware}; .use() takes an object with before, after, onError or cleanup functions.`,
+    )
+  }
+  let hooks = 0
+  for (const hook of hookNames) {
+    const value = (middleware as Record<string, unknown>)[hook]
+    if (value === undefined) continue
+    if (typeof value !== 'function') {
+      throw new TypeError(`${describe(middleware, position)} has a "${hook}" that is ${typeof value}, not a function.`)
+    }
+    hooks++
+  }
+  if (hooks === 0) {
+    throw new TypeError(
+      `${describe(middleware, position)} has none of before, after, onError or cleanup; did you pass the factory instead of calling it?`,
+    )
+  }
+}
+
+function add(pipeline: Pipeline, middleware: AnyMiddleware): void {
+  pipeline.names.push(middleware.name || `middleware #${pipeline.names.length + 1}`)
+  // Bound once here so hooks that use `this` work and the hot path calls plain functions.
+  for (const hook of hookNames) pipeline[hook].push(middleware[hook]?.bind(middleware))
+  pipeline.hasCleanup ||= middleware.cleanup !== undefined
+}
+
+function createWrapped(pipeline: Pipeline) {
+  const invoke = (event: unknown, context: unknown) => run(pipeline, new InvocationRequest(event, context))
+  const wrapped = Object.assign(invoke, {
+    use(middleware: AnyMiddleware | readonly AnyMiddleware[]) {
+      const list = Array.isArray(middleware) ? middleware : [middleware]
+      // Validate all first: a bad entry in an array adds none of it.
+      for (const [offset, item] of list.entries()) validate(item, pipeline.names.length + offset)
+      for (const item of list) add(pipeline, item)
+      return wrapped
+    },
+    handler(handler: AnyHandler) {
+      if (typeof handler !== 'function') {
+        throw new TypeError(`.handler() takes the function Lambda should run; got ${typeof handler}.`)
+      }
+      pipeline.handler = handler as Pipeline['handler']
+      return wrapped
+    },
+  })
+  return wrapped
+}
+
+type EventOf<H> = H extends (event: infer E, ...rest: any[]) => unknown ? E : never
+type ContextOf<H> = H extends (event: any, context: infer C, ...rest: any[]) => unknown
+  ? unknown extends C
+    ? Context
+    : C
+  : Context
+type ResultOf<H> = H extends (...args: any[]) => infer R ? Awaited<R> : never
+
+/**
+ * Wraps a Lambda handler in the middleware engine.
+ *
+ * - `wrap(handler)`: Middy style; types come from the handler's own signature.
+ * - `wrap<Event>().use(...).handler(fn)`: each `.use()` narrows what `fn` sees.
+ */
+export function wrap<H extends AnyHandler>(
+  handler: H,
+  options?: WrapOptions,
+): WrappedHandler<EventOf<H>, ContextOf<H>, ResultOf<H>>
+export function wrap<TEvent = unknown, TContext = Context>(
+  options?: WrapOptions,
+): HandlerBuilder<TEvent, TContext, TEvent, TContext>
+export function wrap(handlerOrOptions?: AnyHandler | WrapOptions, maybeOptions?: WrapOptions): unknown {
+  const handlerFirst = typeof handlerOrOptions === 'function'
+  const options = handlerFirst ? maybeOptions : handlerOrOptions
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new TypeError('wrap() options must be an object like { hooks }; pass the handler first or use .handler(fn).')
+  }
+  const pipeline: Pipeline = {
+    names: [],
+    before: [],
+    after: [],
+    onError: [],
+    cleanup: [],
+    hasCleanup: false,
+    handler: handlerFirst ? (handlerOrOptions as Pipeline['handler']) : missingHandler,
+    hooks: options?.hooks,
+  }
+  return createWrapped(pipeline)
+}

@@ -1,0 +1,28 @@
+import { eventBridge, scheduled } from './eventbridge-events.js'
+import { alb, apiGatewayV1, apiGatewayV2, functionUrl } from './http-events.js'
+import { dynamodbStream, kinesis, s3, sns, sqs } from './record-events.js'
+
+export type { ContextOptions } from './context.js'
+export { createContext } from './context.js'
+export { lambdaEnvironmentDefaults, setLambdaEnvironment } from './environment.js'
+export type { HttpRequestInput } from './http-events.js'
+export type { InvokeOptions } from './invoke.js'
+export { invoke } from './invoke.js'
+
+/** Typed factories for every event source Lamina supports. */
+export const events = {
+  apiGatewayV1,
+  apiGatewayV2,
+  alb,
+  functionUrl,
+  sqs,
+  sns,
+  s3,
+  dynamodbStream,
+  kinesis,
+  eventBridge,
+  scheduled,
+}
+
+/** The HTTP factories, for tests that run the same case through every HTTP source. */
+export const httpEvents = { apiGatewayV1, apiGatewayV2, alb, functionUrl } as const

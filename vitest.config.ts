@@ -1,0 +1,34 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+const root = fileURLToPath(new URL('.', import.meta.url))
+
+// Packages under test are read from src (so coverage is of src); the packaging test
+// installs the built tarballs on its own.
+const packageCoverage = (lines: number, branches: number) => ({ lines, branches, functions: lines, statements: lines })
+
+export default defineConfig({
+  resolve: {
+    alias: [{ find: /^@lamina\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` }],
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+    typecheck: {
+      enabled: true,
+      include: ['packages/*/test/**/*.test-d.ts', 'test/**/*.test-d.ts'],
+      tsconfig: './tsconfig.json',
+    },
+    coverage: {
+      provider: 'v8',
+      include: ['packages/*/src/**/*.ts'],
+      reporter: ['text-summary', 'json-summary'],
+      thresholds: {
+        'packages/core/src/**': packageCoverage(100, 100),
+        'packages/{testing,validator,errors,timeout,logger,tracer,metrics,observability,connections,secrets}/src/**':
+          packageCoverage(95, 95),
+      },
+    },
+  },
+})
