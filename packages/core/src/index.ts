@@ -23,3 +23,4 @@ export type {
   WrappedHandler,
 } from './types.js'
 export { wrap } from './wrap.js'
+export { containsSecret, forgetSecret, minimumSecretLength, redactSecrets, registerSecret } from './secret-registry.js'

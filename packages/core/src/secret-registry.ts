@@ -1,0 +1,34 @@
+// Process-wide on purpose: a secret fetched by one invocation must be masked in every
+// invocation's logs. Values, not per-invocation state, live here.
+const registered = new Set<string>()
+
+/** Shorter values would mask ordinary words in every log line. */
+export const minimumSecretLength = 4
+
+/**
+ * Marks a value as secret: `redactSecrets` masks it wherever it appears. The secrets package
+ * registers every value it fetches; the logger redacts every line. Values under
+ * `minimumSecretLength` characters are ignored.
+ */
+export function registerSecret(value: string): void {
+  if (typeof value === 'string' && value.length >= minimumSecretLength) registered.add(value)
+}
+
+/** Stops masking a value (after rotation, say). */
+export function forgetSecret(value: string): void {
+  registered.delete(value)
+}
+
+/** Replaces every registered secret in `text` with `mask`. */
+export function redactSecrets(text: string, mask = '****'): string {
+  if (registered.size === 0) return text
+  let result = text
+  for (const secret of registered) if (result.includes(secret)) result = result.split(secret).join(mask)
+  return result
+}
+
+/** True when `text` holds any registered secret. */
+export function containsSecret(text: string): boolean {
+  for (const secret of registered) if (text.includes(secret)) return true
+  return false
+}
