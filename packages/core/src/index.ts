@@ -2,6 +2,7 @@ export { armTimeout } from './arm-timeout.js'
 export type { Context } from './context.js'
 export type { EventSource, HttpEventSource } from './event-source.js'
 export { eventSource, isHttpEventSource } from './event-source.js'
+export { containsSecret, forgetSecret, minimumSecretLength, redactSecrets, registerSecret } from './secret-registry.js'
 export { TimeoutError } from './timeout-error.js'
 export type {
   AnyHandler,
@@ -23,4 +24,3 @@ export type {
   WrappedHandler,
 } from './types.js'
 export { wrap } from './wrap.js'
-export { containsSecret, forgetSecret, minimumSecretLength, redactSecrets, registerSecret } from './secret-registry.js'

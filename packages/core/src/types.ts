@@ -5,7 +5,8 @@ export interface Request<TEvent = any, TContext = Context, TResponse = any> {
   event: TEvent
   context: TContext
   response: TResponse | undefined
-  error: unknown
+  // `any`, not `unknown`: Middy types it `Error | null | undefined`, and its middlewares must fit.
+  error: any
   internal: Record<string, any>
   readonly signal: AbortSignal
 }

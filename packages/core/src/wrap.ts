@@ -16,6 +16,11 @@ function describe(middleware: unknown, position: number): string {
 
 /** Checks a middleware when it is added, so a mistake fails at init, not on the first event. */
 function validate(middleware: unknown, position: number): asserts middleware is AnyMiddleware {
+  if (typeof middleware === 'function') {
+    throw new TypeError(
+      `${describe(middleware, position)} is a function; pass what the factory returns, e.g. .use(logging()) not .use(logging).`,
+    )
+  }
   if (typeof middleware !== 'object' || middleware === null) {
     throw new TypeError(
       `${describe(middleware, position)} is ${middleware === null ? 'null' : typeof middleware}; .use() takes an object with before, after, onError or cleanup functions.`,

@@ -1,0 +1,124 @@
+import { type LifecycleHooks, wrap } from '@lamina/core'
+import { createContext } from '@lamina/testing'
+import { afterEach, describe, expect, test, vi } from 'vitest'
+import { recorder } from './recorder.js'
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+describe('cleanup', () => {
+  test('runs once per middleware on success, error, and early return', async () => {
+    for (const [label, build] of [
+      [
+        'success',
+        (log: string[]) =>
+          wrap(() => 'ok')
+            .use(recorder('a', log))
+            .use(recorder('b', log)),
+      ],
+      [
+        'handler error',
+        (log: string[]) =>
+          wrap(() => Promise.reject(new Error('x')))
+            .use(recorder('a', log))
+            .use(recorder('b', log)),
+      ],
+      [
+        'early',
+        (log: string[]) =>
+          wrap(() => 'ok')
+            .use(recorder('a', log))
+            .use(recorder('b', log, { before: () => 'early' })),
+      ],
+    ] as const) {
+      const log: string[] = []
+      await build(log)({}, createContext()).catch(() => undefined)
+      expect(
+        log.filter((entry) => entry.endsWith('.cleanup')),
+        label,
+      ).toEqual(['b.cleanup', 'a.cleanup'])
+    }
+  })
+
+  test('only middlewares the before phase reached are cleaned up', async () => {
+    const log: string[] = []
+    const handler = wrap(() => 'ok')
+      .use(recorder('a', log))
+      .use(recorder('b', log, { before: () => 'early' }))
+      .use(recorder('c', log))
+      .use({ cleanup: () => void log.push('d.cleanup') })
+    await handler({}, createContext())
+    expect(log.filter((entry) => entry.endsWith('.cleanup'))).toEqual(['b.cleanup', 'a.cleanup'])
+  })
+
+  test('a middleware whose before throws is reached: its cleanup runs', async () => {
+    const log: string[] = []
+    const handler = wrap(() => 'ok')
+      .use(recorder('a', log))
+      .use(
+        recorder('b', log, {
+          before: () => {
+            throw new Error('b failed')
+          },
+        }),
+      )
+    await expect(handler({}, createContext())).rejects.toThrow('b failed')
+    expect(log.filter((entry) => entry.endsWith('.cleanup'))).toEqual(['b.cleanup', 'a.cleanup'])
+  })
+
+  test('a failing cleanup never hides the outcome; it is reported through the lifecycle hook', async () => {
+    const reported: [unknown, string][] = []
+    const hooks: LifecycleHooks = { cleanupError: (error, middleware) => void reported.push([error, middleware]) }
+    const failing = new Error('flush failed')
+    const log: string[] = []
+    const success = wrap(() => 'result', { hooks })
+      .use(recorder('outer', log))
+      .use({
+        name: 'flusher',
+        cleanup: () => Promise.reject(failing),
+      })
+
+    expect(await success({}, createContext())).toBe('result')
+    expect(reported).toEqual([[failing, 'flusher']])
+    expect(log).toContain('outer.cleanup')
+
+    const erroring = wrap(
+      () => {
+        throw new Error('handler error')
+      },
+      { hooks },
+    ).use({
+      name: 'flusher',
+      cleanup: () => {
+        throw failing
+      },
+    })
+    await expect(erroring({}, createContext())).rejects.toThrow('handler error')
+    expect(reported).toHaveLength(2)
+  })
+
+  test('without a lifecycle hook a failing cleanup is written to console.error, naming the middleware', async () => {
+    const errorLog = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    const handler = wrap(() => 'result').use({
+      cleanup: () => {
+        throw new Error('flush failed')
+      },
+    })
+    expect(await handler({}, createContext())).toBe('result')
+    expect(errorLog).toHaveBeenCalledTimes(1)
+    expect(String(errorLog.mock.calls[0]?.[0])).toContain('middleware #1')
+  })
+
+  test('async cleanup is awaited before the invocation resolves', async () => {
+    let flushed = false
+    const handler = wrap(() => 'ok').use({
+      cleanup: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 5))
+        flushed = true
+      },
+    })
+    await handler({}, createContext())
+    expect(flushed).toBe(true)
+  })
+})

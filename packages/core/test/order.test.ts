@@ -1,0 +1,126 @@
+import { wrap } from '@lamina/core'
+import { createContext } from '@lamina/testing'
+import { describe, expect, test } from 'vitest'
+import { recorder } from './recorder.js'
+
+describe('hook order', () => {
+  test('before in registration order, handler, after in reverse, cleanup in reverse', async () => {
+    // Prepare
+    const log: string[] = []
+    const handler = wrap(() => {
+      log.push('handler')
+      return 'done'
+    })
+      .use(recorder('a', log))
+      .use([recorder('b', log), recorder('c', log)])
+
+    // Act
+    const result = await handler({}, createContext())
+
+    // Assess
+    expect(result).toBe('done')
+    expect(log).toEqual([
+      'a.before',
+      'b.before',
+      'c.before',
+      'handler',
+      'c.after',
+      'b.after',
+      'a.after',
+      'c.cleanup',
+      'b.cleanup',
+      'a.cleanup',
+    ])
+  })
+
+  test('the handler is called as (event, context, { signal }), Middy’s call shape', async () => {
+    const context = createContext()
+    let seen: unknown[] = []
+    const handler = wrap((event: unknown, ctx: unknown, options: { signal: AbortSignal }) => {
+      seen = [event, ctx, options.signal instanceof AbortSignal]
+    })
+    await handler({ id: 1 }, context)
+    expect(seen).toEqual([{ id: 1 }, context, true])
+  })
+
+  test('a before returning a value answers early: handler and afters skipped, cleanup still runs', async () => {
+    const log: string[] = []
+    const handler = wrap(() => log.push('handler'))
+      .use(recorder('a', log))
+      .use(recorder('b', log, { before: () => ({ statusCode: 204 }) }))
+      .use(recorder('c', log))
+
+    const result = await handler({}, createContext())
+
+    expect(result).toEqual({ statusCode: 204 })
+    expect(log).toEqual(['a.before', 'b.before', 'b.cleanup', 'a.cleanup'])
+  })
+
+  test('falsy early responses (0, "", false, null) still answer early; undefined does not', async () => {
+    for (const early of [0, '', false, null]) {
+      const handler = wrap(() => 'handler ran').use({ before: () => early })
+      expect(await handler({}, createContext())).toBe(early)
+    }
+    const passThrough = wrap(() => 'handler ran').use({ before: () => undefined })
+    expect(await passThrough({}, createContext())).toBe('handler ran')
+  })
+
+  test('a before setting request.earlyResponse answers early (Middy ≥ 6 style)', async () => {
+    const handler = wrap(() => 'handler ran').use({
+      before: (request) => {
+        ;(request as unknown as { earlyResponse: unknown }).earlyResponse = undefined
+      },
+    })
+    expect(await handler({}, createContext())).toBeUndefined()
+  })
+
+  test('an after returning a value replaces the response and ends the after phase', async () => {
+    const log: string[] = []
+    const handler = wrap(() => 'original')
+      .use(recorder('outer', log))
+      .use(recorder('replacer', log, { after: () => 'replaced' }))
+      .use(recorder('inner', log))
+
+    const result = await handler({}, createContext())
+
+    expect(result).toBe('replaced')
+    expect(log).toEqual([
+      'outer.before',
+      'replacer.before',
+      'inner.before',
+      'inner.after',
+      'replacer.after',
+      'inner.cleanup',
+      'replacer.cleanup',
+      'outer.cleanup',
+    ])
+  })
+
+  test('an after may change the response in place', async () => {
+    const handler = wrap(() => ({ statusCode: 200 })).use({
+      after: (request) => {
+        request.response.headers = { 'x-added': 'yes' }
+      },
+    })
+    expect(await handler({}, createContext())).toEqual({ statusCode: 200, headers: { 'x-added': 'yes' } })
+  })
+
+  test('handler-last form: .handler(fn) sets the function; invoking before that is a clear error', async () => {
+    const builder = wrap<{ n: number }>().use({ before: () => undefined })
+    const early = builder as unknown as (event: unknown, context: unknown) => Promise<unknown>
+    await expect(early({ n: 1 }, createContext())).rejects.toThrow(/no handler yet: call \.handler\(fn\)/)
+    const handler = builder.handler((event) => event.n + 1)
+    expect(await handler({ n: 1 }, createContext())).toBe(2)
+  })
+
+  test('middlewares may use `this`', async () => {
+    const middleware = {
+      prefix: 'hello ',
+      after(this: { prefix: string }, request: { response: string }) {
+        request.response = this.prefix + request.response
+      },
+    }
+    const handler = wrap(() => 'world').use(middleware)
+    expect(await handler({}, createContext())).toBe('hello world')
+  })
+})

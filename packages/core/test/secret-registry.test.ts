@@ -1,0 +1,51 @@
+import { containsSecret, forgetSecret, minimumSecretLength, redactSecrets, registerSecret } from '@lamina/core'
+import fc from 'fast-check'
+import { afterEach, describe, expect, test } from 'vitest'
+
+const registeredHere: string[] = []
+const register = (value: string) => {
+  registeredHere.push(value)
+  registerSecret(value)
+}
+afterEach(() => {
+  for (const value of registeredHere.splice(0)) forgetSecret(value)
+})
+
+describe('secret registry', () => {
+  test('masks every occurrence of a registered value', () => {
+    register('hunter2-canary')
+    expect(redactSecrets('a hunter2-canary b hunter2-canary')).toBe('a **** b ****')
+    expect(redactSecrets('x hunter2-canary', '[redacted]')).toBe('x [redacted]')
+    expect(containsSecret('…hunter2-canary…')).toBe(true)
+    expect(containsSecret('nothing here')).toBe(false)
+    expect(redactSecrets('nothing here')).toBe('nothing here')
+  })
+
+  test('ignores values too short to mask safely, and non-strings', () => {
+    register('abc')
+    registerSecret(undefined as never)
+    expect(minimumSecretLength).toBe(4)
+    expect(redactSecrets('abc abc')).toBe('abc abc')
+  })
+
+  test('forgetting a value stops masking it; with nothing registered text passes unchanged', () => {
+    register('rotated-secret')
+    forgetSecret('rotated-secret')
+    expect(redactSecrets('rotated-secret')).toBe('rotated-secret')
+  })
+
+  test('property: after redaction no registered secret remains in any text', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 4, maxLength: 12 }), fc.string(), fc.string(), (secret, left, right) => {
+        fc.pre(!'****'.includes(secret))
+        registerSecret(secret)
+        try {
+          expect(redactSecrets(`${left}${secret}${right}`)).not.toContain(secret)
+        } finally {
+          forgetSecret(secret)
+        }
+      }),
+      { numRuns: 1000 },
+    )
+  })
+})

@@ -1,0 +1,42 @@
+import { wrap } from '@lamina/core'
+import { describe, expect, test } from 'vitest'
+
+describe('middleware validation when added', () => {
+  const handler = () => wrap(() => 'ok')
+
+  test.each([
+    [null, /middleware #1 is null/],
+    [undefined, /middleware #1 is undefined/],
+    ['logging', /middleware #1 is string/],
+    [{}, /middleware #1 has none of before, after, onError or cleanup; did you pass the factory/],
+    [{ name: 'broken', before: 'nope' }, /middleware "broken" has a "before" that is string, not a function/],
+    [{ name: '', after: 1 }, /middleware #1 has a "after" that is number/],
+  ])('%o is refused with a TypeError naming the middleware', (middleware, message) => {
+    expect(() => handler().use(middleware as never)).toThrow(TypeError)
+    expect(() => handler().use(middleware as never)).toThrow(message)
+  })
+
+  test('a factory passed instead of its result is refused', () => {
+    const factory = () => ({ before: () => undefined })
+    expect(() => handler().use(factory as never)).toThrow(
+      /middleware "factory" is a function; pass what the factory returns/,
+    )
+  })
+
+  test('a bad entry in an array adds none of the array, and names its position', async () => {
+    const wrapped = handler().use({ before: () => undefined })
+    const calls: string[] = []
+    expect(() => wrapped.use([{ before: () => void calls.push('first') }, { before: 5 } as never])).toThrow(
+      /middleware #3 has a "before" that is number/,
+    )
+    await wrapped({}, {} as never)
+    expect(calls).toEqual([])
+  })
+
+  test('bad wrap() arguments are refused with a clear message', () => {
+    expect(() => wrap('handler' as never)).toThrow(/wrap\(\) options must be an object/)
+    expect(() => wrap<unknown>().handler('fn' as never)).toThrow(
+      /\.handler\(\) takes the function Lambda should run; got string/,
+    )
+  })
+})
