@@ -1,2 +1,3 @@
-// Placeholder until this package's issue lands: it exports nothing yet.
-export {}
+export { TimeoutError } from '@lamina/core'
+export { defaultMarginMs, type TimeoutGuardOptions, type TimeoutResponse } from './options.js'
+export { timeoutGuard } from './timeout-guard.js'

@@ -1,0 +1,51 @@
+import { armTimeout, type Middleware, type Request, TimeoutError } from '@lamina/core'
+import { readOptions, type TimeoutGuardOptions } from './options.js'
+
+const noDeadlineMessage =
+  '[lamina/timeout] The Lambda context has no usable getRemainingTimeInMillis(), so timeoutGuard() does nothing ' +
+  'for this invocation (this note is logged once per guard). Under the Lambda runtime every context has one; ' +
+  'in tests, pass a context from @lamina/testing createContext().'
+
+/**
+ * Ends the invocation at `deadline − marginMs`, before Lambda kills the process: `request.signal`
+ * aborts, the pending `before`, handler or `after` is no longer waited for, and a `TimeoutError`
+ * goes through every `onError` and then every `cleanup`, so logs and metrics are flushed while
+ * the process is still alive. Put it first in the chain so it covers every other middleware.
+ */
+export function timeoutGuard<TResponse = unknown>(options?: TimeoutGuardOptions<TResponse>): Middleware {
+  const { marginMs, response } = readOptions(options)
+  // Per guard, not per invocation: it only keeps the no-deadline note from repeating.
+  let saidNoDeadline = false
+
+  return {
+    name: 'timeout-guard',
+    before(request) {
+      const remaining = remainingTime(request)
+      if (remaining === undefined) {
+        if (!saidNoDeadline) console.debug(noDeadlineMessage)
+        saidNoDeadline = true
+        return
+      }
+      armTimeout(request, marginMs)
+      // Armed with no time left: nothing would be raced if the rest of the chain is synchronous.
+      if (request.signal.aborted) {
+        throw new TimeoutError(
+          `The invocation started with ${Math.max(0, Math.round(remaining))} ms left, not more than the timeout guard's ` +
+            `margin of ${marginMs} ms, so it timed out at once; raise the function timeout or lower marginMs.`,
+        )
+      }
+    },
+    onError(request) {
+      if (response === undefined || !(request.error instanceof TimeoutError)) return
+      // Returned, not only set: it replaces a response an error mapper set for the same timeout.
+      return typeof response === 'function' ? (response as (request: Request) => unknown)(request) : response
+    },
+  }
+}
+
+function remainingTime(request: Request): number | undefined {
+  const context = request.context as { getRemainingTimeInMillis?: unknown } | null | undefined
+  if (typeof context?.getRemainingTimeInMillis !== 'function') return undefined
+  const remaining: unknown = context.getRemainingTimeInMillis()
+  return typeof remaining === 'number' && Number.isFinite(remaining) ? remaining : undefined
+}
