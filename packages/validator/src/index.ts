@@ -1,2 +1,4 @@
-// Placeholder until this package's issue lands: it exports nothing yet.
-export {}
+export type { ValidationErrorOptions, ValidationIssue, ValidationPart } from './validation-error.js'
+export { ValidationError } from './validation-error.js'
+export type { ValidatorFlow, ValidatorOptions } from './validator.js'
+export { validator } from './validator.js'

@@ -1,0 +1,56 @@
+import { STATUS_CODES } from 'node:http'
+
+export interface HttpErrorOptions {
+  /**
+   * Whether the client may read `message`. Defaults to `status < 500`. A 5xx is never
+   * exposed by `errorMapper`, whatever this says: server faults stay on the server.
+   */
+  expose?: boolean
+  /** Response headers the client should get with this error (`Retry-After`, `WWW-Authenticate`, ...). */
+  headers?: Record<string, string>
+  /** The underlying error, for logs only: never sent to the client. */
+  cause?: unknown
+}
+
+/** The reason phrase for a status code (`404` → `Not Found`); `Error` for codes Node does not name. */
+export function statusText(status: number): string {
+  return STATUS_CODES[status] ?? 'Error'
+}
+
+function checkStatus(status: number): void {
+  if (!Number.isInteger(status) || status < 400 || status > 599) {
+    throw new RangeError(
+      `HttpError status must be an integer from 400 to 599, got ${String(status)}; use a 4xx for client mistakes and a 5xx for server faults.`,
+    )
+  }
+}
+
+/**
+ * An error that knows its HTTP status. Throw it from a handler or middleware and `errorMapper`
+ * answers with that status; `statusCode` mirrors `status` for Middy and http-errors users.
+ */
+export class HttpError extends Error {
+  override name = 'HttpError'
+  readonly status: number
+  readonly statusCode: number
+  readonly expose: boolean
+  readonly headers: Record<string, string> | undefined
+
+  constructor(status: number, message?: string, options: HttpErrorOptions = {}) {
+    checkStatus(status)
+    super(message ?? statusText(status), options.cause === undefined ? undefined : { cause: options.cause })
+    this.status = status
+    this.statusCode = status
+    this.expose = options.expose ?? status < 500
+    this.headers = options.headers
+  }
+}
+
+/** `new HttpError(status, message, options)` as a function, for `throw createHttpError(404)`. */
+export function createHttpError(status: number, message?: string, options?: HttpErrorOptions): HttpError {
+  return new HttpError(status, message, options)
+}
+
+export function isHttpError(value: unknown): value is HttpError {
+  return value instanceof HttpError
+}

@@ -1,0 +1,67 @@
+import { isDangerousKey, safeRecord } from './safe-parse.js'
+
+/** The fields of an HTTP event (any of the four payload formats) that the validator reads. */
+export interface HttpEventFields {
+  body?: unknown
+  isBase64Encoded?: unknown
+  headers?: unknown
+  queryStringParameters?: unknown
+  pathParameters?: unknown
+}
+
+const stringEntries = (value: unknown): [string, unknown][] =>
+  typeof value === 'object' && value !== null ? Object.entries(value) : []
+
+/** Header names lower-cased (HTTP names are case-insensitive); repeated names joined with ", ". */
+export function lowerCaseHeaders(headers: unknown): Record<string, unknown> {
+  return safeRecord(
+    stringEntries(headers).map(([name, value]) => [name.toLowerCase(), value]),
+    (previous, next) => `${String(previous)}, ${String(next)}`,
+  )
+}
+
+/** The content type header, whatever case the client or the source used for its name. */
+export function contentTypeOf(headers: unknown): string | undefined {
+  if (typeof headers !== 'object' || headers === null) return undefined
+  const exact = (headers as Record<string, unknown>)['content-type']
+  if (typeof exact === 'string') return exact
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value === 'string' && name.toLowerCase() === 'content-type') return value
+  }
+  return undefined
+}
+
+const decodeQueryValue = (value: unknown) => {
+  if (typeof value !== 'string') return value
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '))
+  } catch {
+    // Not valid percent-encoding: the client sent it literally.
+    return value
+  }
+}
+
+/**
+ * Query string parameters as a plain object (`{}` when there are none). An ALB passes them
+ * still percent-encoded, unlike API Gateway and function URLs, so they are decoded here.
+ */
+export function queryOf(parameters: unknown, percentEncoded: boolean): Record<string, unknown> {
+  const entries = stringEntries(parameters)
+  return safeRecord(
+    percentEncoded
+      ? entries.map(([key, value]) => [decodeQueryValue(key) as string, decodeQueryValue(value)])
+      : entries,
+  )
+}
+
+/** Path parameters as a plain object (`{}` when the route has none). */
+export function pathOf(parameters: unknown): Record<string, unknown> {
+  return safeRecord(stringEntries(parameters))
+}
+
+/** `application/x-www-form-urlencoded` fields; a repeated field becomes an array of its values. */
+export function parseForm(text: string): Record<string, unknown> {
+  const entries: [string, unknown][] = []
+  for (const [key, value] of new URLSearchParams(text)) if (!isDangerousKey(key)) entries.push([key, value])
+  return safeRecord(entries, (previous, next) => (Array.isArray(previous) ? [...previous, next] : [previous, next]))
+}

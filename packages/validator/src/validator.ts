@@ -1,0 +1,183 @@
+import { type EventSource, eventSource, isHttpEventSource, type Middleware, type Request } from '@lamina/core'
+import type { StandardSchemaV1 } from '@standard-schema/spec'
+import { readBody } from './body.js'
+import { type HttpEventFields, lowerCaseHeaders, pathOf, queryOf } from './http-input.js'
+import { andThen, isStandardSchema, isThenable, type Outcome, runSchema } from './run-schema.js'
+import { ValidationError, type ValidationPart } from './validation-error.js'
+
+export interface ValidatorOptions {
+  /** The whole event, for any source; its output becomes the event the handler sees. */
+  event?: StandardSchemaV1
+  /** The HTTP body, decoded and parsed by content type (JSON or form). */
+  body?: StandardSchemaV1
+  /** The query string parameters (`{}` when there are none). */
+  query?: StandardSchemaV1
+  /** The path parameters (`{}` when there are none). */
+  path?: StandardSchemaV1
+  /** The headers, with lower-cased names. */
+  headers?: StandardSchemaV1
+  /** What the handler returns; a failure is the server's bug and becomes a 500. */
+  response?: StandardSchemaV1
+  /** Largest body accepted, in bytes after base64 decoding; bigger ones get 413. Default 1 MiB. */
+  maxBodyBytes?: number
+  /** Status for a schema failure in body, query, path, headers or event. Default 400. */
+  invalidStatus?: 400 | 422
+}
+
+// Where each HTTP part lives on the event, and so where its validated output goes.
+const partFields = {
+  headers: 'headers',
+  path: 'pathParameters',
+  query: 'queryStringParameters',
+  body: 'body',
+} as const
+type PartFields = typeof partFields
+type HttpPart = keyof PartFields
+const httpParts = Object.keys(partFields) as HttpPart[]
+
+type Out<S> = S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : never
+type PartsView<O> = {
+  -readonly [K in keyof O as K extends HttpPart ? PartFields[K] : never]-?: Out<NonNullable<O[K]>>
+}
+
+/**
+ * What the handler sees after `validator(options)`: with an `event` schema, its output
+ * replaces the event; otherwise `body`, `queryStringParameters`, `pathParameters` and
+ * `headers` take the output types of their schemas.
+ */
+export type ValidatorFlow<O> = O extends { event: infer S extends StandardSchemaV1 }
+  ? { eventType: Out<S> }
+  : { event: PartsView<O> }
+
+interface PartCheck {
+  part: HttpPart
+  field: PartFields[HttpPart]
+  schema: StandardSchemaV1
+}
+
+const defaultMaxBodyBytes = 1024 * 1024
+
+function checkOptions(options: ValidatorOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('validator() takes an options object such as { body: schema }.')
+  }
+  for (const key of ['event', ...httpParts, 'response'] as const) {
+    const schema = options[key]
+    if (schema !== undefined && !isStandardSchema(schema)) {
+      throw new TypeError(
+        `validator(): "${key}" is not a Standard Schema v1; pass a zod 4, valibot 1 or other Standard Schema.`,
+      )
+    }
+  }
+  const max = options.maxBodyBytes
+  if (max !== undefined && (!Number.isInteger(max) || max < 0)) {
+    throw new RangeError(`validator(): maxBodyBytes must be a whole number of bytes, got ${String(max)}.`)
+  }
+  const status = options.invalidStatus
+  if (status !== undefined && status !== 400 && status !== 422) {
+    throw new RangeError(`validator(): invalidStatus must be 400 or 422, got ${String(status)}.`)
+  }
+}
+
+function describeEvent(event: unknown, source: EventSource): string {
+  if (event === null) return 'null'
+  if (Array.isArray(event)) return 'an array'
+  if (typeof event !== 'object') return `a ${typeof event}`
+  return source === 'unknown' ? 'an object of no known HTTP shape' : `a ${source} event`
+}
+
+function notHttp(event: unknown, source: EventSource): ValidationError {
+  return new ValidationError(
+    `validator(): body, query, path and headers schemas need an HTTP event (API Gateway, ALB or function URL), but the event is ${describeEvent(event, source)}; use validator({ event }) for other sources.`,
+    { parts: ['event'] },
+  )
+}
+
+function inputOf(part: HttpPart, event: HttpEventFields, source: EventSource, maxBodyBytes: number): unknown {
+  switch (part) {
+    case 'headers':
+      return lowerCaseHeaders(event.headers)
+    case 'path':
+      return pathOf(event.pathParameters)
+    case 'query':
+      return queryOf(event.queryStringParameters, source === 'alb')
+    default:
+      return readBody(event, maxBodyBytes)
+  }
+}
+
+const listParts = (parts: string[]) =>
+  parts.length === 1 ? (parts[0] as string) : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`
+
+function settleAll(outcomes: (Outcome | Promise<Outcome>)[]): Outcome[] | Promise<Outcome[]> {
+  return outcomes.some(isThenable) ? Promise.all(outcomes) : (outcomes as Outcome[])
+}
+
+/** Validates the parts of HTTP events, or whole events of any source, before the handler runs. */
+export function validator<const O extends ValidatorOptions>(options: O): Middleware<ValidatorFlow<O>> {
+  checkOptions(options)
+  const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes
+  const invalidStatus = options.invalidStatus ?? 400
+  const checks: PartCheck[] = httpParts
+    .filter((part) => options[part] !== undefined)
+    .map((part) => ({ part, field: partFields[part], schema: options[part] as StandardSchemaV1 }))
+  const { event: eventSchema, response: responseSchema } = options
+
+  const fail = (message: string, outcome: Outcome & { ok: false }, parts: ValidationPart[]) =>
+    new ValidationError(message, { statusCode: invalidStatus, issues: outcome.issues, parts })
+
+  function validateEvent(request: Request, event: unknown): void | Promise<void> {
+    if (eventSchema === undefined) return
+    return andThen(runSchema(eventSchema, event, []), (outcome) => {
+      if (!outcome.ok)
+        throw fail('The event did not pass validation; fix the fields listed in issues.', outcome, ['event'])
+      request.event = outcome.value
+    })
+  }
+
+  function applyParts(request: Request, event: object, outcomes: Outcome[]): void | Promise<void> {
+    const failed = checks.filter((_, index) => !outcomes[index]?.ok)
+    if (failed.length > 0) {
+      const issues = outcomes.flatMap((outcome) => (outcome.ok ? [] : outcome.issues))
+      const parts = failed.map((check) => check.part)
+      throw fail(
+        `The request ${listParts(parts)} did not pass validation; fix the fields listed in issues.`,
+        { ok: false, issues },
+        parts,
+      )
+    }
+    // A new view, not a mutation: the event Lambda passed in stays as it arrived.
+    const view: Record<string, unknown> = { ...event }
+    for (const [index, check] of checks.entries()) view[check.field] = (outcomes[index] as { value: unknown }).value
+    request.event = view
+    return validateEvent(request, view)
+  }
+
+  return {
+    name: 'validator',
+    before(request) {
+      const event: unknown = request.event
+      if (checks.length === 0) return validateEvent(request, event)
+      const source = eventSource(event)
+      if (!isHttpEventSource(source)) throw notHttp(event, source)
+      const outcomes = checks.map((check) =>
+        runSchema(check.schema, inputOf(check.part, event as HttpEventFields, source, maxBodyBytes), [check.part]),
+      )
+      return andThen(settleAll(outcomes), (settled) => applyParts(request, event as object, settled))
+    },
+    after:
+      responseSchema &&
+      ((request) =>
+        andThen(runSchema(responseSchema, request.response, []), (outcome) => {
+          if (outcome.ok) {
+            request.response = outcome.value
+            return
+          }
+          // The server's bug, not the client's: a 500 whose details stay on the error for the logs.
+          throw new ValidationError(
+            "The handler's response did not match the response schema; fix the handler or the schema (see issues).",
+            { statusCode: 500, expose: false, issues: outcome.issues, parts: ['response'] },
+          )
+        })),
+  }
+}
