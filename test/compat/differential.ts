@@ -25,12 +25,10 @@ export interface EngineRun {
 }
 
 /**
- * A Middy, Powertools or Lamina middleware object. Typed loosely on purpose: Middy's and
- * Powertools' own types are not assignable to Lamina's `AnyMiddleware` today (their
- * `request.error` is `Error | null | undefined`, ours `unknown`); this harness compares
- * behaviour, the type gap is reported separately.
+ * A Middy, Powertools or Lamina middleware object, typed as Lamina's `.use()` takes it: the
+ * compat tests pass Middy's and Powertools' own objects here, so they also prove the types fit.
  */
-export type CompatMiddleware = object
+export type CompatMiddleware = AnyMiddleware
 
 export interface DifferentialCase<TEvent> {
   /** Called once per engine, so each gets its own middleware instances. `trace` is per engine too. */
@@ -91,7 +89,7 @@ export async function runMiddy<TEvent>(testCase: DifferentialCase<TEvent>): Prom
 /** Runs the case through Lamina's wrap(). */
 export async function runLamina<TEvent>(testCase: DifferentialCase<TEvent>): Promise<EngineRun> {
   const trace: string[] = []
-  const handler = wrap(testCase.handler(trace)).use(testCase.middlewares(trace) as AnyMiddleware[])
+  const handler = wrap(testCase.handler(trace)).use(testCase.middlewares(trace))
   const context = testCase.context ? testCase.context() : createContext()
   const outcome = await settle(() => handler(testCase.event(), context))
   return { outcome, trace }

@@ -1,0 +1,241 @@
+// Powertools' Middy middlewares (injectLambdaContext, logMetrics, captureLambdaHandler), unchanged,
+// write the same log lines, the same EMF metrics and the same X-Ray subsegments under wrap() as
+// under @middy/core, and end with the same outcome, on every path. Outputs are the real ones:
+// stdout/stderr lines parsed as JSON, and X-Ray documents received over UDP on 127.0.0.1.
+import dgram from 'node:dgram'
+import type { AddressInfo } from 'node:net'
+import { createContext, setLambdaEnvironment } from '@lamina/testing'
+import warmup from '@middy/warmup'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type CompatMiddleware, type DifferentialCase, type Outcome, runLamina, runMiddy } from './differential.js'
+
+type Powertools = Awaited<ReturnType<typeof loadPowertools>>
+
+// The X-Ray SDK reads the Lambda environment when it is imported: load Powertools after setting it.
+async function loadPowertools() {
+  const [{ Logger }, logger, { Metrics, MetricUnit }, metrics, { Tracer }, tracer] = await Promise.all([
+    import('@aws-lambda-powertools/logger'),
+    import('@aws-lambda-powertools/logger/middleware'),
+    import('@aws-lambda-powertools/metrics'),
+    import('@aws-lambda-powertools/metrics/middleware'),
+    import('@aws-lambda-powertools/tracer'),
+    import('@aws-lambda-powertools/tracer/middleware'),
+  ])
+  return { Logger, Metrics, MetricUnit, Tracer, ...logger, ...metrics, ...tracer }
+}
+
+let powertools: Powertools
+let restoreEnvironment: () => void
+const xrayDaemon = dgram.createSocket('udp4')
+const xrayDocuments: unknown[] = []
+
+beforeAll(async () => {
+  xrayDaemon.on('message', (message) => {
+    // A datagram is a header line, then the segment document.
+    const [, document] = message.toString('utf8').split('\n')
+    if (document) xrayDocuments.push(JSON.parse(document))
+  })
+  await new Promise<void>((resolve) => xrayDaemon.bind(0, '127.0.0.1', resolve))
+  restoreEnvironment = setLambdaEnvironment({
+    LAMBDA_TASK_ROOT: '/var/task',
+    _HANDLER: 'index.handler',
+    AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${(xrayDaemon.address() as AddressInfo).port}`,
+    POWERTOOLS_METRICS_NAMESPACE: 'lamina-compat',
+    POWERTOOLS_DEV: undefined,
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+  })
+  powertools = await loadPowertools()
+})
+
+afterAll(() => {
+  restoreEnvironment()
+  xrayDaemon.close()
+})
+
+interface Observed {
+  outcome: Outcome
+  trace: string[]
+  lines: unknown[]
+  segments: unknown[]
+}
+
+/** Whatever varies between two identical runs: clocks, random ids, stack frames. */
+function normaliseLine(line: Record<string, any>): unknown {
+  const { timestamp: _, ...rest } = line
+  if (rest._aws) rest._aws = { ...rest._aws, Timestamp: 'removed' }
+  return rest
+}
+
+function normaliseSegment(segment: Record<string, any>): unknown {
+  const { name, annotations, metadata, fault, error, type, cause } = segment
+  const exceptions = cause?.exceptions?.map((exception: Record<string, unknown>) => ({
+    message: exception.message,
+    type: exception.type,
+  }))
+  return { name, annotations, metadata, fault, error, type, exceptions }
+}
+
+// Powertools' own warnings (e.g. "No application metrics to publish") are plain text, not JSON.
+function parseLine(line: string): unknown {
+  try {
+    return normaliseLine(JSON.parse(line))
+  } catch {
+    return { text: line }
+  }
+}
+
+async function waitForQuietDaemon(): Promise<void> {
+  // UDP delivery on loopback takes a moment; stop once nothing new arrived for 30 ms (at most 3 s).
+  let seen = -1
+  for (let round = 0; round < 100 && seen !== xrayDocuments.length; round++) {
+    seen = xrayDocuments.length
+    await new Promise((resolve) => setTimeout(resolve, 30))
+  }
+}
+
+async function observe(run: () => Promise<{ outcome: Outcome; trace: string[] }>): Promise<Observed> {
+  const written: string[] = []
+  const { stdout, stderr } = process
+  const originalOut = stdout.write
+  const originalErr = stderr.write
+  const capture = (chunk: unknown) => {
+    written.push(String(chunk))
+    return true
+  }
+  xrayDocuments.length = 0
+  stdout.write = capture as typeof stdout.write
+  stderr.write = capture as typeof stderr.write
+  let result: { outcome: Outcome; trace: string[] }
+  try {
+    result = await run()
+  } finally {
+    stdout.write = originalOut
+    stderr.write = originalErr
+  }
+  await waitForQuietDaemon()
+  const lines = written
+    .join('')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map(parseLine)
+  return { ...result, lines, segments: xrayDocuments.map((segment) => normaliseSegment(segment as object)) }
+}
+
+/** Runs the case through both engines, each with its own Powertools instances and outputs. */
+async function compare<TEvent>(testCase: DifferentialCase<TEvent>) {
+  const middy = await observe(() => runMiddy(testCase))
+  const lamina = await observe(() => runLamina(testCase))
+  return { middy, lamina }
+}
+
+/** Fresh Logger, Metrics and Tracer per engine: each keeps cold-start state of its own. */
+function observability(trace: string[], extra: CompatMiddleware[] = []) {
+  const { Logger, Metrics, Tracer, injectLambdaContext, logMetrics, captureLambdaHandler } = powertools
+  const tools = { logger: new Logger(), metrics: new Metrics(), tracer: new Tracer() }
+  trace.push('instances created')
+  const middlewares: CompatMiddleware[] = [
+    captureLambdaHandler(tools.tracer),
+    injectLambdaContext(tools.logger, { logEvent: true }),
+    logMetrics(tools.metrics, { captureColdStartMetric: true }),
+    ...extra,
+  ]
+  return { tools, middlewares }
+}
+
+// Each case builds its tools in `middlewares` and hands them to its handler through this map.
+const toolsOf = new WeakMap<string[], ReturnType<typeof observability>['tools']>()
+
+function caseWith(options: {
+  extra?: (trace: string[]) => CompatMiddleware[]
+  /** The handler throws a new Error with this message (a fresh object per engine: X-Ray remembers errors it saw). */
+  fail?: string
+  event?: unknown
+}): DifferentialCase<unknown> {
+  return {
+    middlewares: (trace) => {
+      const { tools, middlewares } = observability(trace, options.extra?.(trace))
+      toolsOf.set(trace, tools)
+      return middlewares
+    },
+    handler: (trace) => async (event) => {
+      const tools = toolsOf.get(trace)!
+      trace.push('handler')
+      tools.logger.info('placing order', { orderId: 7 })
+      tools.metrics.addMetric('ordersPlaced', powertools.MetricUnit.Count, 1)
+      tools.tracer.putAnnotation('orderId', '7')
+      if (options.fail) throw new Error(options.fail)
+      return { statusCode: 201, body: JSON.stringify({ received: event }) }
+    },
+    event: () => structuredClone(options.event ?? { orderId: 7 }),
+    context: () => createContext({ awsRequestId: 'c0ffee00-0000-4000-8000-000000000001' }),
+  }
+}
+
+const throwsIn = (phase: 'before' | 'after' | 'onError', message: string) => (): CompatMiddleware[] => [
+  {
+    [phase]: () => {
+      throw new Error(message)
+    },
+  },
+]
+
+describe('Powertools middlewares under wrap() and @middy/core', () => {
+  it('write the same logs, metrics and trace for a successful invocation', async () => {
+    const { middy, lamina } = await compare(caseWith({}))
+
+    expect(middy.outcome).toMatchObject({ resolved: { statusCode: 201 } })
+    expect(middy.lines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ message: 'placing order', cold_start: true, orderId: 7 }),
+        expect.objectContaining({ ordersPlaced: 1 }),
+        expect.objectContaining({ ColdStart: 1 }),
+      ]),
+    )
+    expect(middy.segments).toEqual([expect.objectContaining({ name: '## index.handler', type: 'subsegment' })])
+    expect(lamina).toEqual(middy)
+  })
+
+  it('write the same output and rethrow the same error when the handler fails', async () => {
+    const { middy, lamina } = await compare(caseWith({ fail: 'payment declined' }))
+
+    expect(middy.outcome).toMatchObject({ rejected: { message: 'payment declined' } })
+    expect(middy.segments).toEqual([expect.objectContaining({ fault: true })])
+    expect(lamina).toEqual(middy)
+  })
+
+  it('behave the same when a before hook after them fails', async () => {
+    const { middy, lamina } = await compare(caseWith({ extra: throwsIn('before', 'auth store unreachable') }))
+
+    expect(middy.trace).not.toContain('handler')
+    expect(middy.outcome).toMatchObject({ rejected: { message: 'auth store unreachable' } })
+    expect(lamina).toEqual(middy)
+  })
+
+  it('behave the same when an after hook fails', async () => {
+    const { middy, lamina } = await compare(caseWith({ extra: throwsIn('after', 'response serialiser failed') }))
+
+    expect(middy.outcome).toMatchObject({ rejected: { message: 'response serialiser failed' } })
+    expect(lamina).toEqual(middy)
+  })
+
+  it('behave the same when an onError hook throws (the rest of onError is skipped)', async () => {
+    const { middy, lamina } = await compare(
+      caseWith({ fail: 'payment declined', extra: throwsIn('onError', 'error reporter down') }),
+    )
+
+    expect(middy.outcome).toMatchObject({
+      rejected: { message: 'error reporter down', cause: { message: 'payment declined' } },
+    })
+    expect(lamina).toEqual(middy)
+  })
+
+  it('publish nothing twice when a later middleware answers early (warmup)', async () => {
+    const { middy, lamina } = await compare(
+      caseWith({ extra: () => [warmup()], event: { source: 'serverless-plugin-warmup' } }),
+    )
+
+    expect(middy.outcome).toEqual({ resolved: 'warmup' })
+    expect(middy.trace).not.toContain('handler')
+    expect(lamina).toEqual(middy)
+  })
+})
