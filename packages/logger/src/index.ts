@@ -1,2 +1,5 @@
-// Placeholder until this package's issue lands: it exports nothing yet.
-export {}
+export type { CorrelationIdSource } from './correlation-id.js'
+export { defaultCorrelationId } from './correlation-id.js'
+export type { LoggingOptions } from './logging.js'
+export { errorMessage, eventMessage, logging } from './logging.js'
+export { mask, redactLoggerOutput } from './redaction.js'

@@ -1,0 +1,70 @@
+import { eventSource } from '@lamina/core'
+
+/** Where to find the correlation id: a dot path into the event, or a function of the event. */
+export type CorrelationIdSource = string | ((event: unknown) => unknown)
+
+type Bag = Record<string, unknown>
+
+const isBag = (value: unknown): value is Bag => typeof value === 'object' && value !== null
+
+/**
+ * Reads a dot path (`headers.x-request-id`, `Records.0.messageId`) through own properties only,
+ * so a path through `__proto__` or `constructor` finds nothing instead of a prototype.
+ */
+export function readPath(value: unknown, path: string): unknown {
+  let current = value
+  for (const segment of path.split('.')) {
+    if (!isBag(current) || !Object.hasOwn(current, segment)) return undefined
+    current = current[segment]
+  }
+  return current
+}
+
+function header(event: Bag, name: string): unknown {
+  const headers = event.headers
+  if (!isBag(headers)) return undefined
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return headers[key]
+  return undefined
+}
+
+function firstRecordField(event: Bag, field: string): unknown {
+  const records = event.Records as unknown[]
+  // A batch has no single id: correlate each record in your own log lines instead.
+  return records.length === 1 && isBag(records[0]) ? records[0][field] : undefined
+}
+
+/**
+ * The id that ties this invocation's lines to the caller's: an `x-correlation-id` header when
+ * the caller sent one, else the API Gateway request id (ALB: its trace header), the SQS message id
+ * of a one-record batch, or the EventBridge event id.
+ */
+export function defaultCorrelationId(event: unknown): unknown {
+  const source = eventSource(event)
+  const shape = event as Bag
+  switch (source) {
+    case 'api-gateway-v1':
+    case 'api-gateway-v2':
+    case 'function-url':
+      return header(shape, 'x-correlation-id') ?? readPath(shape, 'requestContext.requestId')
+    case 'alb':
+      return header(shape, 'x-correlation-id') ?? header(shape, 'x-amzn-trace-id')
+    case 'sqs':
+      return firstRecordField(shape, 'messageId')
+    case 'eventbridge':
+      return shape.id
+    default:
+      return undefined
+  }
+}
+
+/** The correlation id as a log value: a non-empty string or number, else nothing. */
+export function findCorrelationId(event: unknown, source: CorrelationIdSource | undefined): string | undefined {
+  const found =
+    source === undefined
+      ? defaultCorrelationId(event)
+      : typeof source === 'string'
+        ? readPath(event, source)
+        : source(event)
+  if (typeof found === 'number' && Number.isFinite(found)) return String(found)
+  return typeof found === 'string' && found !== '' ? found : undefined
+}
