@@ -43,8 +43,12 @@ export interface SecretsManagerServer {
   readonly connections: number
   /** Requests of any kind (GetSecretValue and plain HTTP). */
   readonly requests: number
-  /** Stores a new AWSCURRENT (or `stages`) version; older versions lose those stages. */
-  setSecret(secretId: string, value: string | Uint8Array, options?: { stages?: string[]; versionId?: string }): string
+  /** Stores a new AWSCURRENT (or `stages`) version; older versions lose those stages. `null`: a version with no value. */
+  setSecret(
+    secretId: string,
+    value: string | Uint8Array | null,
+    options?: { stages?: string[]; versionId?: string },
+  ): string
   deleteSecret(secretId: string): void
   /** Queues faults: each next GetSecretValue request consumes one, in order. */
   injectFaults(...faults: Fault[]): void
@@ -159,6 +163,8 @@ export async function startSecretsManagerServer(
   const sockets = new Set<Socket>()
   const server = createServer((request, response) => {
     requests++
+    // No Date header: tests fake the clock, and the SDK would "correct" the skew and retry.
+    response.sendDate = false
     handle(state, request, response).catch((error: unknown) => {
       if (!response.headersSent) awsError(response, 500, 'InternalServiceError', String(error))
     })
@@ -179,7 +185,7 @@ export async function startSecretsManagerServer(
     versions.push({
       versionId,
       stages,
-      ...(typeof value === 'string' ? { secretString: value } : { secretBinary: value }),
+      ...(typeof value === 'string' ? { secretString: value } : value === null ? {} : { secretBinary: value }),
     })
     state.secrets.set(secretId, versions)
     return versionId

@@ -1,2 +1,14 @@
-// Placeholder until this package's issue lands: it exports nothing yet.
-export {}
+export { SecretFormatError, SecretsUnavailableError } from './errors.js'
+export { secrets } from './secrets.js'
+export { LocalSecretError } from './sources.js'
+export type {
+  SchemaLike,
+  SchemaOutput,
+  SecretControls,
+  SecretDefinition,
+  SecretSpec,
+  SecretsOptions,
+  SecretValue,
+  SecretValues,
+  WarningSink,
+} from './types.js'

@@ -1,0 +1,132 @@
+import { registerFetched } from './redaction.js'
+import type { FetchedSecret, SecretSource, SecretTarget, WarningSink } from './types.js'
+
+export interface CachePolicy {
+  ttlMs: number
+  staleWhileRevalidateMs: number
+  staleIfErrorMs: number
+}
+
+/** A fetched secret and when it arrived. A new object per fetch: decoders memoise on it. */
+export interface CachedSecret {
+  readonly secret: FetchedSecret
+  readonly fetchedAt: number
+}
+
+interface Entry {
+  current: CachedSecret | undefined
+  /** The one fetch in flight for this key: every caller joins it. */
+  pending: Promise<CachedSecret> | undefined
+  /** The last fetch failed: serve the stale value (within staleIfErrorMs) while retrying in the background. */
+  failing: boolean
+}
+
+/** Raised when a fetch fails and nothing may be served instead; the middleware names the secret. */
+export class FetchFailure extends Error {
+  override readonly name = 'FetchFailure'
+}
+
+const keyOf = (target: SecretTarget) => `${target.id}\u0000${target.versionStage ?? ''}\u0000${target.versionId ?? ''}`
+
+/**
+ * The shared part of the secrets middleware: one per middleware instance, used by every
+ * invocation. Holds fetched values by (id, versionStage, versionId) and the fetch in flight
+ * for each, so concurrent misses make one request. Nothing per invocation lives here.
+ */
+export class SecretCache {
+  readonly #entries = new Map<string, Entry>()
+
+  constructor(
+    private readonly source: SecretSource,
+    private readonly policy: CachePolicy,
+    private readonly logger: WarningSink,
+  ) {}
+
+  #entry(target: SecretTarget): Entry {
+    const key = keyOf(target)
+    let entry = this.#entries.get(key)
+    if (entry === undefined) {
+      entry = { current: undefined, pending: undefined, failing: false }
+      this.#entries.set(key, entry)
+    }
+    return entry
+  }
+
+  /**
+   * The value to serve now without waiting, or undefined when the caller must `load`.
+   * Fresh values are served as they are; within the stale-while-revalidate window (and the
+   * stale-if-error window after a failed fetch) the old value is served and one background
+   * fetch started.
+   */
+  peek(target: SecretTarget): CachedSecret | undefined {
+    const entry = this.#entry(target)
+    const current = entry.current
+    if (current === undefined) return undefined
+    const age = Date.now() - current.fetchedAt
+    const { ttlMs, staleWhileRevalidateMs, staleIfErrorMs } = this.policy
+    if (age < ttlMs) return current
+    const servable = age < ttlMs + staleWhileRevalidateMs || (entry.failing && age < ttlMs + staleIfErrorMs)
+    if (!servable) return undefined
+    if (entry.pending === undefined) this.#fetch(target, entry).catch(() => {})
+    return current
+  }
+
+  /** Waits for a value: joins the fetch in flight or starts one; stale-if-error on failure. */
+  load(target: SecretTarget): Promise<CachedSecret> {
+    const entry = this.#entry(target)
+    return this.#serve(target, entry, entry.pending ?? this.#fetch(target, entry))
+  }
+
+  /**
+   * Fetches again whatever the age (rotation); joins a fetch already in flight. Unlike `load`,
+   * a failure is not hidden behind the stale value: the caller asked for a new one.
+   */
+  async refresh(target: SecretTarget): Promise<CachedSecret> {
+    const entry = this.#entry(target)
+    try {
+      return await (entry.pending ?? this.#fetch(target, entry))
+    } catch (error) {
+      throw new FetchFailure(`refreshing ${target.id} failed`, { cause: error })
+    }
+  }
+
+  async #serve(target: SecretTarget, entry: Entry, fetching: Promise<CachedSecret>): Promise<CachedSecret> {
+    try {
+      return await fetching
+    } catch (error) {
+      const stale = entry.current
+      if (stale !== undefined && Date.now() - stale.fetchedAt < this.policy.ttlMs + this.policy.staleIfErrorMs) {
+        return stale
+      }
+      throw new FetchFailure(`fetching ${target.id} failed`, { cause: error })
+    }
+  }
+
+  #fetch(target: SecretTarget, entry: Entry): Promise<CachedSecret> {
+    const fetching = this.source.fetch(target).then(
+      (secret) => {
+        registerFetched(secret)
+        const cached = { secret, fetchedAt: Date.now() }
+        entry.current = cached
+        entry.pending = undefined
+        entry.failing = false
+        return cached
+      },
+      (error: unknown) => {
+        entry.pending = undefined
+        entry.failing = true
+        const stale = entry.current
+        if (stale !== undefined && Date.now() - stale.fetchedAt < this.policy.ttlMs + this.policy.staleIfErrorMs) {
+          this.logger.warn('Fetching a secret failed; serving the cached value while it is within staleIfErrorMs.', {
+            secretId: target.id,
+            ageMs: Date.now() - stale.fetchedAt,
+            error: error instanceof Error ? error.name : String(error),
+          })
+        }
+        throw error
+      },
+    )
+    entry.pending = fetching
+    return fetching
+  }
+}
