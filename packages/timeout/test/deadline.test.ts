@@ -1,7 +1,7 @@
 import { TimeoutError, wrap } from '@lamina/core'
 import { createContext } from '@lamina/testing'
 import { timeoutGuard } from '@lamina/timeout'
-import middy from '@middy/core'
+import middy, { type MiddlewareObj } from '@middy/core'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { after, never, track } from './track.js'
 
@@ -25,7 +25,7 @@ describe('timeoutGuard without a deadline', () => {
 
     // Act
     const first = track(handler({}, createContext({ deadline: false })))
-    const second = track(handler({}, undefined))
+    const second = track(handler({}, undefined as never))
     await vi.advanceTimersByTimeAsync(60_000)
     await Promise.all([first.done, second.done])
 
@@ -43,9 +43,9 @@ describe('timeoutGuard without a deadline', () => {
     const first = wrap(() => 'a').use(timeoutGuard())
     const second = wrap(() => 'b').use(timeoutGuard())
 
-    await first({}, {})
-    await first({}, {})
-    await second({}, {})
+    await first({}, {} as never)
+    await first({}, {} as never)
+    await second({}, {} as never)
 
     expect(debug).toHaveBeenCalledTimes(2)
   })
@@ -54,7 +54,7 @@ describe('timeoutGuard without a deadline', () => {
     const debug = vi.spyOn(console, 'debug').mockImplementation(() => undefined)
     const handler = wrap(() => after(10_000, 'ok')).use(timeoutGuard())
 
-    const outcome = track(handler({}, { getRemainingTimeInMillis: () => Number.NaN }))
+    const outcome = track(handler({}, { getRemainingTimeInMillis: () => Number.NaN } as never))
     await vi.advanceTimersByTimeAsync(10_000)
     await outcome.done
 
@@ -104,7 +104,7 @@ describe('timeoutGuard placement', () => {
   })
 
   test('under @middy/core it fails with a message pointing to Middy’s own timeoutEarlyInMillis', async () => {
-    const handler = middy(() => 'ok').use(timeoutGuard())
+    const handler = middy(() => 'ok').use(timeoutGuard() as unknown as MiddlewareObj)
 
     await expect(handler({}, createContext() as never)).rejects.toThrow(/timeoutEarlyInMillis/)
   })

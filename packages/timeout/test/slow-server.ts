@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { setTimeout as realDelay } from 'node:timers/promises'
 
 /** One request the slow server received, and whether its client has closed the connection. */
 export interface SeenRequest {
@@ -69,4 +70,15 @@ export async function startSlowServer(): Promise<SlowServer> {
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
+}
+
+/**
+ * Waits (in real time, whatever the test did to the global clock) until the client closed the
+ * connection, or `limitMs` passed; returns whether it closed. The limit only bounds a failing test.
+ */
+export async function closedWithin(request: SeenRequest, limitMs: number): Promise<boolean> {
+  const limit = new AbortController()
+  await Promise.race([request.closed, realDelay(limitMs, undefined, { signal: limit.signal }).catch(() => undefined)])
+  limit.abort()
+  return request.isClosed
 }
