@@ -1,2 +1,4 @@
-// Placeholder until this package's issue lands: it exports nothing yet.
-export {}
+export { MetricResolution, MetricUnit } from '@aws-lambda-powertools/metrics'
+export type { MetricsOptions } from './metrics.js'
+export { metrics } from './metrics.js'
+export type { StandardMetrics } from './standard-metrics.js'

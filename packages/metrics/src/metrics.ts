@@ -1,0 +1,71 @@
+import { Metrics } from '@aws-lambda-powertools/metrics'
+import type { Middleware } from '@lamina/core'
+import { addOutcomeMetrics, enabledMetrics, type StandardMetrics } from './standard-metrics.js'
+
+export interface MetricsOptions extends StandardMetrics {
+  /** The Powertools Metrics to publish through. Default: a new one from the options below and the environment. */
+  metrics?: Metrics
+  /** CloudWatch namespace for a new Metrics. Default: `POWERTOOLS_METRICS_NAMESPACE`. */
+  namespace?: string
+  /** The `service` dimension for a new Metrics. Default: `POWERTOOLS_SERVICE_NAME`. */
+  serviceName?: string
+  /** Dimensions on every metric, for a new Metrics. */
+  defaultDimensions?: Record<string, string>
+  /** Add a `function_name` dimension (the Lambda function's name) to the invocation's metrics. Default true. */
+  functionNameDimension?: boolean
+}
+
+// When each invocation started, for Duration; keyed by the request, so overlapping
+// invocations never share it.
+const startTimes = new WeakMap<object, number>()
+
+function createMetrics(options: MetricsOptions): Metrics {
+  const { namespace, serviceName, defaultDimensions } = options
+  return new Metrics({
+    ...(namespace !== undefined && { namespace }),
+    ...(serviceName !== undefined && { serviceName }),
+    ...(defaultDimensions !== undefined && { defaultDimensions }),
+  })
+}
+
+/**
+ * CloudWatch metrics in Embedded Metric Format on a Powertools Metrics: `ColdStart`,
+ * `Invocations`, `Errors`, `Timeouts` and `Duration` for every invocation, and the handler's own
+ * through `context.metrics`. Everything the invocation recorded is published once, in `cleanup`,
+ * on every path; an invocation that recorded nothing publishes nothing and never throws.
+ */
+export function metrics(options: MetricsOptions = {}): Middleware<{ context: { metrics: Metrics } }> {
+  if (options.metrics !== undefined && !(options.metrics instanceof Metrics)) {
+    throw new TypeError('metrics({ metrics }) takes a Metrics from @aws-lambda-powertools/metrics 2.35.')
+  }
+  const instance = options.metrics ?? createMetrics(options)
+  const enabled = enabledMetrics(options)
+  const functionNameDimension = options.functionNameDimension ?? true
+
+  return {
+    name: 'metrics',
+    before(request) {
+      const { context } = request
+      if (enabled.duration) startTimes.set(request, performance.now())
+      if (enabled.coldStart) instance.captureColdStartMetric(context.functionName)
+      context.metrics = instance
+    },
+    cleanup(request) {
+      const { context, error } = request
+      addOutcomeMetrics(instance, enabled, error, startTimes.get(request))
+      startTimes.delete(request)
+      if (!instance.hasStoredMetrics()) {
+        // Nothing to publish: Powertools would warn, or throw with throwOnEmptyMetrics. Clear the
+        // request's dimensions and metadata so they cannot land in the next invocation's document.
+        instance.clearDimensions()
+        instance.clearMetadata()
+        return
+      }
+      const functionName = context?.functionName
+      if (functionNameDimension && typeof functionName === 'string' && functionName !== '') {
+        instance.addDimension('function_name', functionName)
+      }
+      instance.publishStoredMetrics()
+    },
+  }
+}

@@ -1,0 +1,51 @@
+import type { Metrics } from '@aws-lambda-powertools/metrics'
+import { MetricUnit } from '@aws-lambda-powertools/metrics'
+import { TimeoutError } from '@lamina/core'
+
+/** The metrics recorded for every invocation; each can be switched off. */
+export interface StandardMetrics {
+  /** `ColdStart` (Count), once per container, in its own EMF document as Powertools writes it. */
+  coldStart?: boolean
+  /** `Invocations` (Count): 1 per invocation. */
+  invocations?: boolean
+  /** `Errors` (Count): 1 when the invocation failed, else 0; client errors (4xx) do not count. */
+  errors?: boolean
+  /** `Timeouts` (Count): 1 when it ended with core's `TimeoutError`, else 0. */
+  timeouts?: boolean
+  /** `Duration` (Milliseconds): from this middleware's `before` to its `cleanup`. */
+  duration?: boolean
+}
+
+export type EnabledMetrics = Required<StandardMetrics>
+
+export function enabledMetrics(options: StandardMetrics): EnabledMetrics {
+  return {
+    coldStart: options.coldStart ?? true,
+    invocations: options.invocations ?? true,
+    errors: options.errors ?? true,
+    timeouts: options.timeouts ?? true,
+    duration: options.duration ?? true,
+  }
+}
+
+/** A caller's mistake (an HTTP 4xx the error mapper answers) is not the function failing. */
+function isClientError(error: unknown): boolean {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode
+  return typeof status === 'number' && status >= 400 && status < 500
+}
+
+/** Adds the per-invocation metrics, once the outcome (`error`) is known. */
+export function addOutcomeMetrics(
+  metrics: Metrics,
+  enabled: EnabledMetrics,
+  error: unknown,
+  startedAt: number | undefined,
+): void {
+  if (enabled.invocations) metrics.addMetric('Invocations', MetricUnit.Count, 1)
+  if (enabled.errors)
+    metrics.addMetric('Errors', MetricUnit.Count, error !== undefined && !isClientError(error) ? 1 : 0)
+  if (enabled.timeouts) metrics.addMetric('Timeouts', MetricUnit.Count, error instanceof TimeoutError ? 1 : 0)
+  if (enabled.duration && startedAt !== undefined) {
+    metrics.addMetric('Duration', MetricUnit.Milliseconds, performance.now() - startedAt)
+  }
+}

@@ -1,0 +1,247 @@
+import { Metrics } from '@aws-lambda-powertools/metrics'
+import { armTimeout, type Middleware, wrap } from '@lamina/core'
+import { MetricUnit, metrics } from '@lamina/metrics'
+import { createContext, events, setLambdaEnvironment } from '@lamina/testing'
+import fc from 'fast-check'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { type CapturedOutput, captureOutput } from '../../logger/test/support/output.js'
+
+let restoreEnvironment: () => void
+let output: CapturedOutput
+
+beforeEach(() => {
+  restoreEnvironment = setLambdaEnvironment({
+    POWERTOOLS_METRICS_NAMESPACE: 'lamina-tests',
+    POWERTOOLS_DEV: undefined,
+    POWERTOOLS_METRICS_DISABLED: undefined,
+  })
+  output = captureOutput()
+})
+
+afterEach(() => {
+  output.restore()
+  restoreEnvironment()
+  vi.useRealTimers()
+})
+
+/** The EMF documents written, minus the ColdStart one. */
+const documents = () => output.records().filter((record) => record._aws !== undefined && !('ColdStart' in record))
+const coldStarts = () => output.records().filter((record) => 'ColdStart' in record)
+const metricNames = (document: Record<string, any>) =>
+  document._aws.CloudWatchMetrics[0].Metrics.map((metric: { Name: string }) => metric.Name).sort()
+
+const context = () => createContext({ functionName: 'orders-fn' })
+
+describe('metrics: what one invocation publishes', () => {
+  it('publishes the handler’s metrics with Invocations, Errors, Timeouts and Duration in one EMF document', async () => {
+    // Prepare
+    const handler = wrap<unknown>()
+      .use(metrics())
+      .handler(async (_event, context) => {
+        context.metrics.addMetric('OrdersPlaced', MetricUnit.Count, 2)
+        return 'ok'
+      })
+
+    // Act
+    await handler({}, context())
+
+    // Assess
+    const [document, ...rest] = documents()
+    expect(rest).toHaveLength(0)
+    expect(document).toMatchObject({
+      service: 'lamina-test',
+      function_name: 'orders-fn',
+      OrdersPlaced: 2,
+      Invocations: 1,
+      Errors: 0,
+      Timeouts: 0,
+      _aws: { CloudWatchMetrics: [{ Namespace: 'lamina-tests', Dimensions: [['service', 'function_name']] }] },
+    })
+    expect(document?.Duration).toBeGreaterThanOrEqual(0)
+    expect(document?._aws.CloudWatchMetrics[0].Metrics).toContainEqual({ Name: 'Duration', Unit: 'Milliseconds' })
+  })
+
+  it('writes ColdStart once per container, with the function name and service', async () => {
+    // Prepare
+    const handler = wrap(async () => 'ok').use(metrics())
+
+    // Act
+    await handler({}, context())
+    await handler({}, context())
+
+    // Assess
+    expect(coldStarts()).toEqual([
+      expect.objectContaining({ ColdStart: 1, function_name: 'orders-fn', service: 'lamina-test' }),
+    ])
+    expect(documents()).toHaveLength(2)
+  })
+
+  it('leaves the function_name dimension to you with functionNameDimension: false', async () => {
+    // Prepare
+    const handler = wrap(async () => 'ok').use(metrics({ functionNameDimension: false, namespace: 'custom' }))
+
+    // Act
+    await handler({}, context())
+
+    // Assess
+    expect(documents()[0]?._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'custom', Dimensions: [['service']] })
+  })
+
+  it('publishes through a Metrics you give it, with your default dimensions', async () => {
+    // Prepare
+    const instance = new Metrics({ serviceName: 'billing', defaultDimensions: { stage: 'prod' } })
+    let seen: unknown
+    const handler = wrap<unknown>()
+      .use(metrics({ metrics: instance }))
+      .handler(async (_event, context) => {
+        seen = context.metrics
+      })
+
+    // Act
+    await handler({}, context())
+
+    // Assess
+    expect(seen).toBe(instance)
+    expect(documents()[0]).toMatchObject({ service: 'billing', stage: 'prod', Invocations: 1 })
+  })
+
+  it('sets the options it creates a Metrics with', async () => {
+    // Prepare
+    const handler = wrap(async () => 'ok').use(metrics({ serviceName: 'svc', defaultDimensions: { team: 'a' } }))
+
+    // Act
+    await handler({}, context())
+
+    // Assess
+    expect(documents()[0]).toMatchObject({ service: 'svc', team: 'a' })
+  })
+
+  it('rejects a metrics option that is not a Powertools Metrics', () => {
+    expect(() => metrics({ metrics: {} as Metrics })).toThrow(/@aws-lambda-powertools\/metrics/)
+  })
+})
+
+describe('metrics: published exactly once, on every path', () => {
+  it('counts an error and rethrows it', async () => {
+    // Prepare
+    const handler = wrap(async () => {
+      throw new Error('database down')
+    }).use(metrics())
+
+    // Act
+    await expect(handler({}, context())).rejects.toThrow('database down')
+
+    // Assess
+    expect(documents()).toEqual([expect.objectContaining({ Invocations: 1, Errors: 1, Timeouts: 0 })])
+  })
+
+  it('does not count a client error a mapper answered with a 4xx', async () => {
+    // Prepare
+    const mapper: Middleware = { onError: () => ({ statusCode: 404 }) }
+    const handler = wrap(async () => {
+      throw Object.assign(new Error('no such order'), { statusCode: 404 })
+    })
+      .use(mapper)
+      .use(metrics())
+
+    // Act
+    const response = await handler(events.apiGatewayV2(), context())
+
+    // Assess
+    expect(response).toEqual({ statusCode: 404 })
+    expect(documents()).toEqual([expect.objectContaining({ Errors: 0 })])
+  })
+
+  it('publishes once when a later middleware answers early, even with throwOnEmptyMetrics', async () => {
+    // Prepare
+    const instance = new Metrics()
+    instance.setThrowOnEmptyMetrics(true)
+    const handler = wrap(async () => 'handler')
+      .use(metrics({ metrics: instance }))
+      .use({ before: () => 'early' })
+
+    // Act
+    const response = await handler({}, context())
+
+    // Assess
+    expect(response).toBe('early')
+    expect(documents()).toEqual([expect.objectContaining({ Invocations: 1 })])
+  })
+
+  it('publishes nothing and never throws when the invocation recorded no metric', async () => {
+    // Prepare
+    const instance = new Metrics()
+    instance.setThrowOnEmptyMetrics(true)
+    const none = { coldStart: false, invocations: false, errors: false, timeouts: false, duration: false }
+    const handler = wrap<unknown>()
+      .use(metrics({ metrics: instance, ...none }))
+      .handler(async (_event, context) => {
+        context.metrics.addDimension('tenant', 'leaky')
+        context.metrics.addMetadata('trace', 'leaky')
+      })
+    const early = wrap(async () => 'handler')
+      .use(metrics({ metrics: instance, ...none }))
+      .use({ before: () => 'early' })
+    const next = wrap<unknown>()
+      .use(metrics({ metrics: instance, ...none }))
+      .handler(async (_event, context) => context.metrics.addMetric('Next', MetricUnit.Count, 1))
+
+    // Act
+    await handler({}, context())
+    await early({}, context())
+    await next({}, context())
+
+    // Assess: no line at all for the empty ones (no warning either), and nothing leaked.
+    expect(output.lines).toHaveLength(1)
+    expect(documents()[0]).not.toHaveProperty('tenant')
+    expect(documents()[0]).not.toHaveProperty('trace')
+  })
+
+  it('counts a timeout as a timeout and an error, and still publishes', async () => {
+    // Prepare
+    vi.useFakeTimers()
+    const guard: Middleware = {
+      before: (request) => {
+        armTimeout(request, 100)
+      },
+    }
+    const handler = wrap(() => new Promise(() => {}))
+      .use(guard)
+      .use(metrics())
+
+    // Act
+    const settled = handler({}, createContext({ timeoutMs: 1000 })).catch((error: unknown) => error)
+    await vi.advanceTimersByTimeAsync(1000)
+    const error = await settled
+
+    // Assess
+    expect(error).toMatchObject({ name: 'TimeoutError' })
+    expect(documents()).toEqual([expect.objectContaining({ Invocations: 1, Errors: 1, Timeouts: 1 })])
+  })
+
+  it('writes exactly the standard metrics that are switched on', async () => {
+    const names = ['coldStart', 'invocations', 'errors', 'timeouts', 'duration'] as const
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }), async (switches) => {
+        // Prepare
+        output.lines.length = 0
+        const options = Object.fromEntries(names.map((name, index) => [name, switches[index]]))
+        const handler = wrap<unknown>()
+          .use(metrics(options))
+          .handler(async (_event, context) => context.metrics.addMetric('Own', MetricUnit.Count, 1))
+
+        // Act
+        await handler({}, context())
+
+        // Assess
+        const expected = ['Own', 'Invocations', 'Errors', 'Timeouts', 'Duration'].filter(
+          (_name, index) => index === 0 || switches[index],
+        )
+        expect(documents()).toHaveLength(1)
+        expect(metricNames(documents()[0] as object)).toEqual(expected.sort())
+        expect(coldStarts()).toHaveLength(switches[0] ? 1 : 0)
+      }),
+      { numRuns: 40 },
+    )
+  })
+})
