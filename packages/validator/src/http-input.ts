@@ -1,4 +1,4 @@
-import { isDangerousKey, safeRecord } from './safe-parse.js'
+import { safeRecord } from './safe-parse.js'
 
 /** The fields of an HTTP event (any of the four payload formats) that the validator reads. */
 export interface HttpEventFields {
@@ -9,6 +9,10 @@ export interface HttpEventFields {
   pathParameters?: unknown
 }
 
+/** How HTTP folds a repeated header or query parameter into one value. */
+const joinWith = (separator: string) => (previous: unknown, next: unknown) =>
+  `${String(previous)}${separator}${String(next)}`
+
 const stringEntries = (value: unknown): [string, unknown][] =>
   typeof value === 'object' && value !== null ? Object.entries(value) : []
 
@@ -16,7 +20,7 @@ const stringEntries = (value: unknown): [string, unknown][] =>
 export function lowerCaseHeaders(headers: unknown): Record<string, unknown> {
   return safeRecord(
     stringEntries(headers).map(([name, value]) => [name.toLowerCase(), value]),
-    (previous, next) => `${String(previous)}, ${String(next)}`,
+    joinWith(', '),
   )
 }
 
@@ -47,21 +51,21 @@ const decodeQueryValue = (value: unknown) => {
  */
 export function queryOf(parameters: unknown, percentEncoded: boolean): Record<string, unknown> {
   const entries = stringEntries(parameters)
-  return safeRecord(
-    percentEncoded
-      ? entries.map(([key, value]) => [decodeQueryValue(key) as string, decodeQueryValue(value)])
-      : entries,
-  )
+  // Decoding can make two names equal ('a b' and 'a%20b'): fold them as API Gateway v2 does.
+  const decoded = percentEncoded
+    ? entries.map(([key, value]): [string, unknown] => [decodeQueryValue(key) as string, decodeQueryValue(value)])
+    : entries
+  return safeRecord(decoded, joinWith(','))
 }
 
 /** Path parameters as a plain object (`{}` when the route has none). */
 export function pathOf(parameters: unknown): Record<string, unknown> {
-  return safeRecord(stringEntries(parameters))
+  return safeRecord(stringEntries(parameters), joinWith(','))
 }
 
 /** `application/x-www-form-urlencoded` fields; a repeated field becomes an array of its values. */
 export function parseForm(text: string): Record<string, unknown> {
-  const entries: [string, unknown][] = []
-  for (const [key, value] of new URLSearchParams(text)) if (!isDangerousKey(key)) entries.push([key, value])
-  return safeRecord(entries, (previous, next) => (Array.isArray(previous) ? [...previous, next] : [previous, next]))
+  return safeRecord(new URLSearchParams(text), (previous, next) =>
+    Array.isArray(previous) ? [...previous, next] : [previous, next],
+  )
 }

@@ -2,8 +2,6 @@
 // Object.assign, a deep-merge helper, or a bracket assignment. Input never needs them.
 const dangerousKeys = new Set(['__proto__', 'constructor', 'prototype'])
 
-export const isDangerousKey = (key: string): boolean => dangerousKeys.has(key)
-
 const dropDangerousKeys = (key: string, value: unknown) => (dangerousKeys.has(key) ? undefined : value)
 
 // A key can only spell one of the dangerous names literally or through a \u escape; text with
@@ -21,7 +19,7 @@ export function parseJsonSafely(text: string): unknown {
  */
 export function safeRecord(
   entries: Iterable<[string, unknown]>,
-  repeat: (previous: unknown, next: unknown) => unknown = (_previous, next) => next,
+  repeat: (previous: unknown, next: unknown) => unknown,
 ): Record<string, unknown> {
   const record: Record<string, unknown> = {}
   for (const [key, value] of entries) {

@@ -83,7 +83,7 @@ function describeEvent(event: unknown, source: EventSource): string {
   if (event === null) return 'null'
   if (Array.isArray(event)) return 'an array'
   if (typeof event !== 'object') return `a ${typeof event}`
-  return source === 'unknown' ? 'an object of no known HTTP shape' : `a ${source} event`
+  return source === 'unknown' ? 'an object of no known HTTP shape' : `an event from ${source}`
 }
 
 function notHttp(event: unknown, source: EventSource): ValidationError {
