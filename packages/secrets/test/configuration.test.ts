@@ -65,8 +65,13 @@ describe('local secrets file', () => {
     const broken = join(folder, 'broken.json')
     await writeFile(broken, '{ "dev/api-key": "leaked-if-quoted" ')
     // Act
-    const unparsable = await new LocalFileSource(broken).fetch({ id: 'dev/api-key' }).catch((error: Error) => error)
-    const absent = await new LocalFileSource(join(folder, 'absent.json')).fetch({ id: 'x' }).catch((e: Error) => e)
+    const failure = (promise: Promise<unknown>) =>
+      promise.then(
+        () => new Error('no failure'),
+        (error: Error) => error,
+      )
+    const unparsable = await failure(new LocalFileSource(broken).fetch({ id: 'dev/api-key' }))
+    const absent = await failure(new LocalFileSource(join(folder, 'absent.json')).fetch({ id: 'x' }))
     // Assess
     expect(unparsable.message).toContain('could not be read (invalid JSON)')
     expect(unparsable.message).not.toContain('leaked-if-quoted')
