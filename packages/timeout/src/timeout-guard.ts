@@ -1,10 +1,14 @@
 import { armTimeout, type Middleware, type Request, TimeoutError } from '@lamina/core'
 import { readOptions, type TimeoutGuardOptions } from './options.js'
 
+// setTimeout's limit: a longer delay fires after 1 ms instead (Node's TimeoutOverflowWarning).
+// A Lambda deadline is at most 15 minutes away, so anything beyond it is a tool's "no deadline".
+const maxTimerDelayMs = 2_147_483_647
+
 const noDeadlineMessage =
   '[lamina/timeout] The Lambda context has no usable getRemainingTimeInMillis(), so timeoutGuard() does nothing ' +
   'for this invocation (this note is logged once per guard). Under the Lambda runtime every context has one; ' +
-  'in tests, pass a context from @lamina/testing createContext().'
+  'in tests, pass a context from @lamina/testing createContext(). A deadline more than 24.8 days away counts as none.'
 
 /**
  * Ends the invocation at `deadline − marginMs`, before Lambda kills the process: `request.signal`
@@ -21,7 +25,8 @@ export function timeoutGuard<TResponse = unknown>(options?: TimeoutGuardOptions<
     name: 'timeout-guard',
     before(request) {
       const remaining = remainingTime(request)
-      if (remaining === undefined) {
+      // Work-around for @lamina/core, which would hand an over-long delay straight to setTimeout.
+      if (remaining === undefined || remaining - marginMs > maxTimerDelayMs) {
         if (!saidNoDeadline) console.debug(noDeadlineMessage)
         saidNoDeadline = true
         return

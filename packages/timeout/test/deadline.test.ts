@@ -61,6 +61,34 @@ describe('timeoutGuard without a deadline', () => {
     expect(outcome.value).toBe('ok')
     expect(debug).toHaveBeenCalledOnce()
   })
+
+  test('a deadline beyond what setTimeout can hold (some local tools use one) counts as no deadline, not as 1 ms', async () => {
+    const debug = vi.spyOn(console, 'debug').mockImplementation(() => undefined)
+    const handler = wrap(() => after(10_000, 'ok')).use(timeoutGuard({ marginMs: 500 }))
+    const farAway = { getRemainingTimeInMillis: () => 2 ** 31 + 10_000 }
+
+    const outcome = track(handler({}, farAway as never))
+    await vi.advanceTimersByTimeAsync(10_000)
+    await outcome.done
+
+    expect(outcome.value).toBe('ok')
+    expect(debug).toHaveBeenCalledOnce()
+  })
+
+  test('the longest deadline setTimeout can hold is still guarded', async () => {
+    const handler = wrap(() => never()).use(timeoutGuard({ marginMs: 500 }))
+    const longest = Date.now() + 2 ** 31 - 1 + 500
+    const context = { getRemainingTimeInMillis: () => longest - Date.now() }
+
+    const outcome = track(handler({}, context as never))
+    await vi.advanceTimersByTimeAsync(10_000)
+    const settledEarly = outcome.settled
+    await vi.advanceTimersByTimeAsync(2 ** 31)
+    await outcome.done
+
+    expect(settledEarly).toBe(false)
+    expect(outcome.error).toBeInstanceOf(TimeoutError)
+  })
 })
 
 describe('timeoutGuard with no time left at the start', () => {
