@@ -9,6 +9,8 @@ type Handler = (event: unknown, context: unknown, options: Request) => unknown
 /** Middlewares split by hook, indexed by registration order; a hole means "no such hook". */
 export interface Pipeline {
   names: string[]
+  // Hooks are called with their middleware as `this`, like methods.
+  owners: object[]
   before: (Hook | undefined)[]
   after: (Hook | undefined)[]
   onError: (Hook | undefined)[]
@@ -21,14 +23,15 @@ export interface Pipeline {
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
 
-/** Calls one hook, with the lifecycle hooks around it when a tool asked for them. */
+/** Calls one hook; with lifecycle hooks, reports its start and end around it. */
 function call(pipeline: Pipeline, phase: Phase, index: number, request: LiveRequest): unknown {
   const hook = pipeline[phase][index] as Hook
   const hooks = pipeline.hooks
-  if (hooks === undefined) return hook(request as unknown as Request)
+  const owner = pipeline.owners[index]
+  if (hooks === undefined) return hook.call(owner, request as unknown as Request)
   const name = pipeline.names[index] as string
   hooks.hookStart?.(phase, name, request as unknown as Request)
-  const result = hook(request as unknown as Request)
+  const result = hook.call(owner, request as unknown as Request)
   if (!isThenable(result)) {
     hooks.hookEnd?.(phase, name, request as unknown as Request)
     return result
@@ -58,8 +61,12 @@ export async function run(pipeline: Pipeline, request: LiveRequest): Promise<unk
       let early = false
       for (; reached < count; ) {
         const index = reached++
-        if (pipeline.before[index] === undefined) continue
-        let result = call(pipeline, 'before', index, request)
+        const hook = pipeline.before[index]
+        if (hook === undefined) continue
+        let result =
+          hooks === undefined
+            ? hook.call(pipeline.owners[index], request as unknown as Request)
+            : call(pipeline, 'before', index, request)
         if (isThenable(result)) result = await request.settle(result)
         if (answeredEarly(request, result)) {
           takeEarlyResponse(request, result)
@@ -75,8 +82,12 @@ export async function run(pipeline: Pipeline, request: LiveRequest): Promise<unk
         request.response = response
         hooks?.handlerEnd?.(request as unknown as Request)
         for (let index = count - 1; index >= 0; index--) {
-          if (pipeline.after[index] === undefined) continue
-          let result = call(pipeline, 'after', index, request)
+          const hook = pipeline.after[index]
+          if (hook === undefined) continue
+          let result =
+            hooks === undefined
+              ? hook.call(pipeline.owners[index], request as unknown as Request)
+              : call(pipeline, 'after', index, request)
           if (isThenable(result)) result = await request.settle(result)
           if (answeredEarly(request, result)) {
             takeEarlyResponse(request, result)

@@ -44,8 +44,8 @@ function validate(middleware: unknown, position: number): asserts middleware is 
 
 function add(pipeline: Pipeline, middleware: AnyMiddleware): void {
   pipeline.names.push(middleware.name || `middleware #${pipeline.names.length + 1}`)
-  // Bound once here so hooks that use `this` work and the hot path calls plain functions.
-  for (const hook of hookNames) pipeline[hook].push(middleware[hook]?.bind(middleware))
+  pipeline.owners.push(middleware)
+  for (const hook of hookNames) pipeline[hook].push(middleware[hook])
   pipeline.hasCleanup ||= middleware.cleanup !== undefined
 }
 
@@ -99,6 +99,7 @@ export function wrap(handlerOrOptions?: AnyHandler | WrapOptions, maybeOptions?:
   }
   const pipeline: Pipeline = {
     names: [],
+    owners: [],
     before: [],
     after: [],
     onError: [],
