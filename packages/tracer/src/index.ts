@@ -1,2 +1,3 @@
-// Placeholder until this package's issue lands: it exports nothing yet.
-export {}
+export { tracingEnabledByEnvironment } from './enabled.js'
+export type { TracingOptions } from './tracing.js'
+export { tracing } from './tracing.js'

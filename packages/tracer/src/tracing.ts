@@ -1,0 +1,111 @@
+import type { Tracer } from '@aws-lambda-powertools/tracer'
+import type { Middleware, Request } from '@lamina/core'
+import { tracingEnabledByEnvironment } from './enabled.js'
+
+export interface TracingOptions {
+  /** Your Powertools Tracer (your import already loaded the X-Ray SDK). Default: one is created when tracing is on. */
+  tracer?: Tracer
+  /** Force tracing off (or allow it: Powertools still turns it off outside Lambda). Default: from the environment. */
+  enabled?: boolean
+  /** The `Service` annotation for a created Tracer. Default: `POWERTOOLS_SERVICE_NAME`. */
+  serviceName?: string
+  /** Record the handler's response as subsegment metadata. Default true (and `POWERTOOLS_TRACER_CAPTURE_RESPONSE`). */
+  captureResponse?: boolean
+  /** Record the error on the subsegment; false only flags it. Default true (and `POWERTOOLS_TRACER_CAPTURE_ERROR`). */
+  captureError?: boolean
+  /** The handler subsegment's name. Default: `## ` + `_HANDLER` (as Powertools), else the function name. */
+  subsegmentName?: string
+}
+
+type Segment = NonNullable<ReturnType<Tracer['getSegment']>>
+interface OpenSegments {
+  parent: Segment
+  handler: Segment
+}
+
+// Each invocation's segments, keyed by its request: overlapping invocations never share them.
+const openSegments = new WeakMap<object, OpenSegments>()
+
+let tracerModule: Promise<typeof import('@aws-lambda-powertools/tracer')> | undefined
+/** Loads Powertools' Tracer (and with it the X-Ray SDK) once per process, only when asked. */
+const loadTracerModule = () => {
+  tracerModule ??= import('@aws-lambda-powertools/tracer')
+  return tracerModule
+}
+
+const noTracing: Middleware = { name: 'tracing', before() {} }
+
+/**
+ * X-Ray tracing on a Powertools Tracer: a subsegment around the handler (and the middlewares
+ * inside this one) with `ColdStart` and `Service` annotations, the response or error recorded,
+ * closed in `cleanup` on every path. When tracing is off, the X-Ray SDK is never loaded.
+ */
+export function tracing(options: TracingOptions = {}): Middleware {
+  const enabled = options.enabled ?? options.tracer?.isTracingEnabled() ?? tracingEnabledByEnvironment()
+  if (!enabled) return noTracing
+
+  // Shared like any Powertools Tracer: created once, used by every invocation.
+  const holder: { tracer: Tracer | undefined } = { tracer: options.tracer }
+  // Started now, during the function's init, so the first invocation rarely waits for it.
+  const ready =
+    holder.tracer === undefined
+      ? loadTracerModule().then(({ Tracer }) => {
+          holder.tracer = new Tracer({
+            ...(options.serviceName !== undefined && { serviceName: options.serviceName }),
+            ...(options.enabled !== undefined && { enabled: options.enabled }),
+          })
+        })
+      : undefined
+  const captureResponse = options.captureResponse ?? true
+  const captureError = options.captureError ?? true
+
+  function open(request: Request): void {
+    const tracer = holder.tracer as Tracer
+    if (!tracer.isTracingEnabled()) return
+    const parent = tracer.getSegment()
+    if (parent === undefined) return
+    const name = options.subsegmentName ?? `## ${process.env._HANDLER ?? request.context?.functionName}`
+    const handler = parent.addNewSubsegment(name)
+    openSegments.set(request, { parent, handler })
+    tracer.setSegment(handler)
+    tracer.annotateColdStart()
+    tracer.addServiceNameAnnotation()
+  }
+
+  return {
+    name: 'tracing',
+    before(request) {
+      // After the first load this stays synchronous: no promise per invocation.
+      if (holder.tracer === undefined) return (ready as Promise<void>).then(() => open(request))
+      open(request)
+    },
+    after(request) {
+      const segments = openSegments.get(request)
+      if (segments === undefined || !captureResponse) return
+      const tracer = holder.tracer as Tracer
+      tracer.setSegment(segments.handler)
+      tracer.addResponseAsMetadata(request.response, process.env._HANDLER)
+    },
+    onError(request) {
+      const segments = openSegments.get(request)
+      if (segments === undefined) return
+      if (!captureError) {
+        segments.handler.addErrorFlag()
+        return
+      }
+      const tracer = holder.tracer as Tracer
+      tracer.setSegment(segments.handler)
+      tracer.addErrorAsMetadata(request.error as Error)
+    },
+    cleanup(request) {
+      const segments = openSegments.get(request)
+      if (segments === undefined) return
+      openSegments.delete(request)
+      try {
+        segments.handler.close()
+      } finally {
+        ;(holder.tracer as Tracer).setSegment(segments.parent)
+      }
+    },
+  }
+}
