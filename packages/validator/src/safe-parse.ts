@@ -1,16 +1,34 @@
 // Keys that reach an object's prototype when a parsed value is later merged with
 // Object.assign, a deep-merge helper, or a bracket assignment. Input never needs them.
-const dangerousKeys = new Set(['__proto__', 'constructor', 'prototype'])
-
-const dropDangerousKeys = (key: string, value: unknown) => (dangerousKeys.has(key) ? undefined : value)
+const dangerousKeys = ['__proto__', 'constructor', 'prototype'] as const
+const dangerousKeySet = new Set<string>(dangerousKeys)
 
 // A key can only spell one of the dangerous names literally or through a \u escape; text with
-// neither takes the fast path without a reviver.
+// neither takes the fast path with nothing to remove.
 const mayHideDangerousKey = /"(?:__proto__|constructor|prototype)"|\\u/
+
+/**
+ * Removes dangerous keys at any depth. A loop over an explicit stack rather than a JSON.parse
+ * reviver: the reviver recurses and overflows the call stack on deeply nested (valid) input.
+ */
+function dropDangerousKeys(root: unknown): void {
+  const pending = [root]
+  while (pending.length > 0) {
+    const value = pending.pop()
+    if (typeof value !== 'object' || value === null) continue
+    if (!Array.isArray(value)) {
+      // JSON.parse makes `__proto__` an own data property, so delete removes it.
+      for (const key of dangerousKeys) if (Object.hasOwn(value, key)) delete (value as Record<string, unknown>)[key]
+    }
+    for (const child of Object.values(value)) if (typeof child === 'object' && child !== null) pending.push(child)
+  }
+}
 
 /** `JSON.parse`, without `__proto__`, `constructor` or `prototype` keys at any depth. */
 export function parseJsonSafely(text: string): unknown {
-  return mayHideDangerousKey.test(text) ? JSON.parse(text, dropDangerousKeys) : JSON.parse(text)
+  const value: unknown = JSON.parse(text)
+  if (mayHideDangerousKey.test(text)) dropDangerousKeys(value)
+  return value
 }
 
 /**
@@ -23,7 +41,7 @@ export function safeRecord(
 ): Record<string, unknown> {
   const record: Record<string, unknown> = {}
   for (const [key, value] of entries) {
-    if (dangerousKeys.has(key)) continue
+    if (dangerousKeySet.has(key)) continue
     record[key] = Object.hasOwn(record, key) ? repeat(record[key], value) : value
   }
   return record

@@ -82,3 +82,20 @@ describe('JSON that merely mentions the names', () => {
     expect((seen[0] as { body: unknown }).body).toEqual({ role: 'constructor', name: 'Åsa' })
   })
 })
+
+describe('deeply nested JSON', () => {
+  it('is cleaned without overflowing the call stack', async () => {
+    // Prepare: 100,000 levels (600 KB), with a \u escape so the cleaning walk runs.
+    const depth = 100_000
+    const body = `${'{"a":'.repeat(depth)}{"\\u005f_proto__":{"polluted":"yes"}}${'}'.repeat(depth)}`
+    const [{ factory }] = httpSources as [(typeof httpSources)[number]]
+    const { call, seen } = echoFunction(validator({ body: z.unknown() }))
+    // Act
+    await call(factory({ body, headers: json }))
+    // Assess: walk down to the innermost object.
+    let node = (seen[0] as { body: Record<string, unknown> }).body
+    for (let level = 0; level < depth; level++) node = node.a as Record<string, unknown>
+    expect(Object.keys(node)).toEqual([])
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+})
