@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto'
+import { Logger } from '@aws-lambda-powertools/logger'
+import { wrap } from '@lamina/core'
+import { MetricUnit } from '@lamina/metrics'
+import { observability } from '@lamina/observability'
+import { createContext, events, setLambdaEnvironment } from '@lamina/testing'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { type CapturedOutput, captureOutput } from '../../logger/test/support/output.js'
+import { startXRayDaemon, type XRayDaemon } from '../../tracer/test/support/xray-daemon.js'
+
+let daemon: XRayDaemon
+let restoreEnvironment: () => void
+let output: CapturedOutput
+
+beforeAll(async () => {
+  daemon = await startXRayDaemon()
+  restoreEnvironment = setLambdaEnvironment({
+    LAMBDA_TASK_ROOT: '/var/task',
+    _HANDLER: 'index.handler',
+    AWS_XRAY_DAEMON_ADDRESS: daemon.address,
+    POWERTOOLS_METRICS_NAMESPACE: 'lamina-tests',
+    POWERTOOLS_DEV: undefined,
+  })
+})
+
+beforeEach(() => {
+  daemon.documents.length = 0
+  process.env._X_AMZN_TRACE_ID = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=53995c3f42cd8ad8;Sampled=1`
+  output = captureOutput()
+})
+
+afterEach(() => output.restore())
+
+afterAll(() => {
+  restoreEnvironment()
+  daemon.close()
+})
+
+describe('observability()', () => {
+  it('returns tracing, logging and metrics, outermost first', () => {
+    expect(observability().map((middleware) => middleware.name)).toEqual(['tracing', 'logging', 'metrics'])
+  })
+
+  it('logs, counts and traces one invocation, with the handler using context.logger and context.metrics', async () => {
+    // Prepare
+    const handler = wrap<ReturnType<typeof events.apiGatewayV2>>()
+      .use(observability())
+      .handler(async (_event, context) => {
+        context.logger.info('order placed')
+        context.metrics.addMetric('OrdersPlaced', MetricUnit.Count, 1)
+        return { statusCode: 201 }
+      })
+
+    // Act
+    await handler(events.apiGatewayV2({ requestId: 'req-obs' }), createContext({ functionName: 'orders' }))
+
+    // Assess
+    const records = output.records()
+    expect(records.find((line) => line.message === 'order placed')).toMatchObject({ correlation_id: 'req-obs' })
+    expect(records.find((line) => 'OrdersPlaced' in line)).toMatchObject({ Invocations: 1, function_name: 'orders' })
+    const [segment] = await daemon.waitFor(1)
+    expect(segment).toMatchObject({ name: '## index.handler', annotations: { ColdStart: true } })
+  })
+
+  it('passes each part its own options', async () => {
+    // Prepare
+    const logger = new Logger({ serviceName: 'given-service' })
+    const handler = wrap(async () => 'ok').use(
+      observability({
+        logger: { logger, logEvent: true },
+        metrics: { namespace: 'given-namespace', invocations: false },
+        tracer: { enabled: false },
+      }),
+    )
+
+    // Act
+    await handler({ hello: 'world' }, createContext())
+
+    // Assess
+    const records = output.records()
+    expect(records.find((line) => line.message === 'Lambda invocation event')).toMatchObject({
+      service: 'given-service',
+      event: { hello: 'world' },
+    })
+    const document = records.find((line) => 'Errors' in line)
+    expect(document?._aws.CloudWatchMetrics[0].Namespace).toBe('given-namespace')
+    expect(document).not.toHaveProperty('Invocations')
+    expect(await daemon.quiet()).toHaveLength(0)
+  })
+})
