@@ -1,0 +1,142 @@
+// The reference stack: timeoutGuard() first, errorMapper() next, then observability() (tracing,
+// logging, metrics), then the handler. What a user sees on each path: the response, the log
+// lines, the EMF document and the X-Ray subsegment, all captured from the real outputs.
+import { randomBytes, randomUUID } from 'node:crypto'
+import { forgetSecret, registerSecret, wrap } from '@lamina/core'
+import { errorMapper } from '@lamina/errors'
+import { errorMessage } from '@lamina/logger'
+import { observability } from '@lamina/observability'
+import { createContext, events, setLambdaEnvironment } from '@lamina/testing'
+import { timeoutGuard } from '@lamina/timeout'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { type CapturedOutput, captureOutput } from '../../packages/logger/test/support/output.js'
+import { startXRayDaemon, type XRayDaemon } from '../../packages/tracer/test/support/xray-daemon.js'
+
+let daemon: XRayDaemon
+let restoreEnvironment: () => void
+let output: CapturedOutput
+
+beforeAll(async () => {
+  daemon = await startXRayDaemon()
+  restoreEnvironment = setLambdaEnvironment({
+    LAMBDA_TASK_ROOT: '/var/task',
+    _HANDLER: 'index.handler',
+    AWS_XRAY_DAEMON_ADDRESS: daemon.address,
+    POWERTOOLS_METRICS_NAMESPACE: 'lamina-stack',
+    POWERTOOLS_DEV: undefined,
+  })
+})
+
+beforeEach(() => {
+  daemon.documents.length = 0
+  const root = `1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`
+  process.env._X_AMZN_TRACE_ID = `Root=${root};Parent=53995c3f42cd8ad8;Sampled=1`
+  output = captureOutput()
+})
+
+afterEach(() => {
+  output.restore()
+  vi.useRealTimers()
+})
+
+afterAll(() => {
+  restoreEnvironment()
+  daemon.close()
+})
+
+function stack(handler: (event: any) => Promise<unknown>) {
+  return wrap(handler)
+    .use(timeoutGuard({ marginMs: 100 }))
+    .use(errorMapper())
+    .use(observability())
+}
+
+const errorLines = () => output.records().filter((line) => line.message === errorMessage)
+const emf = () => output.records().filter((line) => line._aws !== undefined && 'Invocations' in line)
+
+describe('timeoutGuard → errorMapper → observability → handler', () => {
+  it('on a failure: a 500 without internals, one error line with them, Errors 1, a faulted subsegment', async () => {
+    // Prepare
+    const handler = stack(async () => {
+      throw new Error('connection to 10.0.0.7:5432 refused')
+    })
+    const context = createContext()
+
+    // Act
+    const response = (await handler(events.apiGatewayV2(), context)) as { statusCode: number; body: string }
+
+    // Assess
+    expect(response.statusCode).toBe(500)
+    expect(response.body).not.toContain('10.0.0.7')
+    expect(JSON.parse(response.body).requestId).toBe(context.awsRequestId)
+    expect(errorLines()).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        error: expect.objectContaining({ message: expect.stringContaining('10.0.0.7') }),
+      }),
+    ])
+    expect(emf()).toEqual([expect.objectContaining({ Errors: 1, Timeouts: 0, Invocations: 1 })])
+    const [segment] = await daemon.waitFor(1)
+    expect(segment).toMatchObject({ fault: true })
+  })
+
+  it('on a timeout: a 504, the TimeoutError logged, Timeouts 1, the subsegment closed before the kill', async () => {
+    // Prepare
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    const handler = stack(() => new Promise(() => {}))
+
+    // Act
+    const pending = handler(events.apiGatewayV2(), createContext({ timeoutMs: 1000 }))
+    await vi.advanceTimersByTimeAsync(1000)
+    const response = (await pending) as { statusCode: number }
+    vi.useRealTimers()
+
+    // Assess
+    expect(response.statusCode).toBe(504)
+    expect(errorLines()).toEqual([
+      expect.objectContaining({ error: expect.objectContaining({ name: 'TimeoutError' }) }),
+    ])
+    expect(emf()).toEqual([expect.objectContaining({ Errors: 1, Timeouts: 1 })])
+    const [segment] = await daemon.waitFor(1)
+    expect(segment?.cause.exceptions[0]).toMatchObject({ type: 'TimeoutError' })
+    expect(segment?.in_progress).toBeUndefined()
+  })
+
+  it('for a queue: rethrows so Lambda retries, after logging, counting and tracing once', async () => {
+    // Prepare
+    const handler = stack(async () => {
+      throw new Error('poison message')
+    })
+
+    // Act
+    await expect(handler(events.sqs([{ id: 1 }]), createContext())).rejects.toThrow('poison message')
+
+    // Assess
+    expect(errorLines()).toHaveLength(1)
+    expect(emf()).toEqual([expect.objectContaining({ Errors: 1 })])
+    expect(await daemon.waitFor(1)).toHaveLength(1)
+  })
+
+  it('never lets a registered secret into a log line or the response', async () => {
+    // Prepare
+    const secret = `db-password-${randomUUID()}`
+    registerSecret(secret)
+    const handler = wrap<ReturnType<typeof events.apiGatewayV2>>()
+      .use(timeoutGuard())
+      .use(errorMapper())
+      .use(observability({ logger: { logEvent: true } }))
+      .handler(async (_event, context) => {
+        context.logger.info('connecting', { password: secret })
+        throw new Error(`login failed for password ${secret}`)
+      })
+
+    // Act
+    const response = await handler(events.apiGatewayV2({ headers: { 'x-db-password': secret } }), createContext())
+    forgetSecret(secret)
+
+    // Assess
+    expect(JSON.stringify(response)).not.toContain(secret)
+    expect(output.records().length).toBeGreaterThanOrEqual(4)
+    expect(output.text()).not.toContain(secret)
+  })
+})
