@@ -32,8 +32,10 @@ export function timeoutGuard<TResponse = unknown>(options?: TimeoutGuardOptions<
         return
       }
       armTimeout(request, marginMs)
-      // Armed with no time left: nothing would be raced if the rest of the chain is synchronous.
-      if (request.signal.aborted) {
+      // No time left: core has already expired the deadline, but a chain with nothing left to await
+      // would never meet it, so fail here. Decided from `remaining`, not by reading request.signal,
+      // which would create the AbortSignal (the costliest part of arming) on every invocation.
+      if (remaining - marginMs <= 0) {
         throw new TimeoutError(
           `The invocation started with ${Math.max(0, Math.round(remaining))} ms left, not more than the timeout guard's ` +
             `margin of ${marginMs} ms, so it timed out at once; raise the function timeout or lower marginMs.`,

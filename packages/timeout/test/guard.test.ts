@@ -268,6 +268,18 @@ describe('timeoutGuard: timers', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 
+  test('arming creates no AbortSignal: an invocation that never reads request.signal does not pay for one', async () => {
+    const signalGetter = vi.spyOn(AbortController.prototype, 'signal', 'get')
+    const handler = wrap(() => after(10, 'ok')).use(timeoutGuard({ marginMs: 100 }))
+
+    const outcome = track(handler({}, createContext({ timeoutMs: 1000 })))
+    await vi.advanceTimersByTimeAsync(10)
+    await outcome.done
+
+    expect(outcome.value).toBe('ok')
+    expect(signalGetter).not.toHaveBeenCalled()
+  })
+
   test('none left after an early return from a later before', async () => {
     const handlerCalls = vi.fn()
     const handler = wrap(handlerCalls)
