@@ -1,2 +1,11 @@
-// Placeholder until this package's issue lands: it exports nothing yet.
-export {}
+export type { KeepAliveAgents, KeepAliveOptions } from './agents.js'
+export { keepAliveAgents } from './agents.js'
+export type {
+  ClientControls,
+  ClientDefinition,
+  ClientFactory,
+  ClientSpec,
+  Clients,
+  ClientsOptions,
+} from './clients.js'
+export { clients } from './clients.js'

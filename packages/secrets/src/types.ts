@@ -70,9 +70,9 @@ export interface SecretControls<Name extends string> {
   refresh(name: Name): Promise<void>
 }
 
-/** Where warnings go (a stale value served during an outage). Any logger with `warn` fits. */
+/** Where warnings go (a stale value served during an outage). Any logger with `warn` fits, Powertools' too. */
 export interface WarningSink {
-  warn(message: string, details?: Record<string, unknown>): void
+  warn(message: string, ...details: any[]): void
 }
 
 export interface SecretsOptions {
