@@ -14,9 +14,11 @@ export interface ErrorMapperOptions {
 }
 
 // The event as Lambda delivered it, kept by `before`: a later middleware may replace
-// `request.event` with a view that no longer shows which source sent it. A symbol, so Middy's
-// `getInternal(true, ...)` (which reads string keys) never picks it up.
+// `request.event` with a view that no longer shows which source sent it. Kept on the request
+// itself under a symbol: per invocation, invisible to other middlewares, and cheaper than
+// making `request.internal` (which core creates on first use) on every successful call.
 const rawEventKey = Symbol('lamina.errors.rawEvent')
+type Keeping = { [rawEventKey]?: unknown }
 
 // The mapper writes the body, so it owns its content type.
 const withoutContentType = (headers: Record<string, string>) =>
@@ -59,12 +61,12 @@ export function errorMapper(options: ErrorMapperOptions = {}): Middleware {
   return {
     name: 'error-mapper',
     before(request) {
-      ;(request.internal as Record<symbol, unknown>)[rawEventKey] = request.event
+      ;(request as Keeping)[rawEventKey] = request.event
     },
     onError(request) {
       // An inner onError already answered: leave its response alone.
       if (request.response !== undefined) return
-      const raw = (request.internal as Record<symbol, unknown>)[rawEventKey] ?? request.event
+      const raw = (request as Keeping)[rawEventKey] ?? request.event
       const source = eventSource(raw)
       // SQS, S3, streams, EventBridge, direct invokes: let the engine rethrow so Lambda's
       // retries, DLQs and partial-batch handling see the failure.
