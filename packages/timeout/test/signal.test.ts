@@ -92,6 +92,8 @@ describe('request.signal aborts real outgoing requests', () => {
     expect(outcome.error).toBeInstanceOf(TimeoutError)
     expect(sdkErrors).toHaveLength(1)
     expect((sdkErrors[0] as Error).name).toBe('AbortError')
+    // The SDK's AbortError carries the signal's reason: the TimeoutError itself.
+    expect((sdkErrors[0] as Error).cause).toBe(outcome.error)
     client.destroy()
   })
 })
