@@ -5,6 +5,7 @@ import type { LifecycleHooks, Phase, Request } from './types.js'
 type LiveRequest = InvocationRequest<any, any, any>
 type Hook = (request: Request) => unknown
 type Handler = (event: unknown, context: unknown, options: Request) => unknown
+type MaybePromise = unknown
 
 /** Middlewares split by hook, indexed by registration order; a hole means "no such hook". */
 export interface Pipeline {
@@ -26,8 +27,8 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
 /** Calls one hook; with lifecycle hooks, reports its start and end around it. */
 function call(pipeline: Pipeline, phase: Phase, index: number, request: LiveRequest): unknown {
   const hook = pipeline[phase][index] as Hook
-  const hooks = pipeline.hooks
   const owner = pipeline.owners[index]
+  const hooks = pipeline.hooks
   if (hooks === undefined) return hook.call(owner, request as unknown as Request)
   const name = pipeline.names[index] as string
   hooks.hookStart?.(phase, name, request as unknown as Request)
@@ -46,64 +47,125 @@ function takeEarlyResponse(request: LiveRequest, result: unknown): void {
   request.response = result !== undefined ? result : (request as { earlyResponse?: unknown }).earlyResponse
 }
 
-/**
- * Runs one invocation: before (in order) → handler → after (reverse); any error → onError
- * (reverse); then cleanup (reverse) for every middleware the before phase reached.
- * Only thenables are awaited, so a fully synchronous stack never leaves the microtask.
+/*
+ * One invocation: before (in order) → handler → after (reverse); any error → onError (reverse);
+ * then cleanup (reverse) for every middleware the before phase reached.
+ *
+ * Each step runs synchronously while hooks return plain values, and continues through `.then`
+ * only from the first thenable on. A synchronous stack around an async handler therefore costs
+ * one promise hop, not one per hook. Every awaited value goes through `request.settle`, which
+ * races it against an armed timeout guard. `reached` counts the middlewares whose `before` ran.
  */
-export async function run(pipeline: Pipeline, request: LiveRequest): Promise<unknown> {
-  const count = pipeline.names.length
-  const hooks = pipeline.hooks
-  let reached = 0
-  hooks?.invocationStart?.(request as unknown as Request)
+export function run(pipeline: Pipeline, request: LiveRequest): Promise<unknown> {
+  pipeline.hooks?.invocationStart?.(request as unknown as Request)
+  // Promise.resolve returns our own promises as they are: no extra hop on the async path.
+  return Promise.resolve(fromBefore(pipeline, request, 0))
+}
+
+function fromBefore(pipeline: Pipeline, request: LiveRequest, start: number): MaybePromise {
+  const { before, owners, hooks } = pipeline
+  const count = before.length
+  let reached = start
   try {
-    try {
-      let early = false
-      for (; reached < count; ) {
-        const index = reached++
-        const hook = pipeline.before[index]
-        if (hook === undefined) continue
-        let result =
-          hooks === undefined
-            ? hook.call(pipeline.owners[index], request as unknown as Request)
-            : call(pipeline, 'before', index, request)
-        if (isThenable(result)) result = await request.settle(result)
-        if (answeredEarly(request, result)) {
-          takeEarlyResponse(request, result)
-          early = true
-          break
-        }
+    while (reached < count) {
+      const index = reached++
+      const hook = before[index]
+      if (hook === undefined) continue
+      // Called inline when no tool listens: this loop is the hot path.
+      const result =
+        hooks === undefined
+          ? hook.call(owners[index], request as unknown as Request)
+          : call(pipeline, 'before', index, request)
+      if (isThenable(result)) {
+        const next = reached
+        return request.settle(result).then(
+          (value) => afterBeforeHook(pipeline, request, next, value),
+          (error) => fail(pipeline, request, next, error),
+        )
       }
-      if (!early) {
-        hooks?.handlerStart?.(request as unknown as Request)
-        // The request itself is the options object: `.signal` stays lazy and nothing is allocated.
-        let response = pipeline.handler(request.event, request.context, request)
-        if (isThenable(response)) response = await request.settle(response)
-        request.response = response
-        hooks?.handlerEnd?.(request as unknown as Request)
-        for (let index = count - 1; index >= 0; index--) {
-          const hook = pipeline.after[index]
-          if (hook === undefined) continue
-          let result =
-            hooks === undefined
-              ? hook.call(pipeline.owners[index], request as unknown as Request)
-              : call(pipeline, 'after', index, request)
-          if (isThenable(result)) result = await request.settle(result)
-          if (answeredEarly(request, result)) {
-            takeEarlyResponse(request, result)
-            break
-          }
-        }
+      if (answeredEarly(request, result)) {
+        takeEarlyResponse(request, result)
+        return finish(pipeline, request, reached)
       }
-    } catch (error) {
-      await handleError(pipeline, request, error)
     }
-    return request.response
-  } finally {
-    if (pipeline.hasCleanup) await runCleanup(pipeline, request, reached)
-    request.dispose()
-    hooks?.invocationEnd?.(request as unknown as Request)
+  } catch (error) {
+    return fail(pipeline, request, reached, error)
   }
+  return fromHandler(pipeline, request)
+}
+
+function afterBeforeHook(pipeline: Pipeline, request: LiveRequest, reached: number, value: unknown): MaybePromise {
+  if (!answeredEarly(request, value)) return fromBefore(pipeline, request, reached)
+  takeEarlyResponse(request, value)
+  return finish(pipeline, request, reached)
+}
+
+function fromHandler(pipeline: Pipeline, request: LiveRequest): MaybePromise {
+  const count = pipeline.names.length
+  let response: unknown
+  try {
+    pipeline.hooks?.handlerStart?.(request as unknown as Request)
+    // The request itself is the options object: `.signal` stays lazy and nothing is allocated.
+    response = pipeline.handler(request.event, request.context, request as unknown as Request)
+  } catch (error) {
+    return fail(pipeline, request, count, error)
+  }
+  if (!isThenable(response)) return handlerDone(pipeline, request, response)
+  return request.settle(response).then(
+    (value) => handlerDone(pipeline, request, value),
+    (error) => fail(pipeline, request, count, error),
+  )
+}
+
+function handlerDone(pipeline: Pipeline, request: LiveRequest, response: unknown): MaybePromise {
+  request.response = response
+  pipeline.hooks?.handlerEnd?.(request as unknown as Request)
+  return fromAfter(pipeline, request, pipeline.names.length - 1)
+}
+
+function fromAfter(pipeline: Pipeline, request: LiveRequest, start: number): MaybePromise {
+  const { after, owners, hooks } = pipeline
+  const count = after.length
+  try {
+    for (let index = start; index >= 0; index--) {
+      const hook = after[index]
+      if (hook === undefined) continue
+      const result =
+        hooks === undefined
+          ? hook.call(owners[index], request as unknown as Request)
+          : call(pipeline, 'after', index, request)
+      if (isThenable(result)) {
+        const next = index - 1
+        return request.settle(result).then(
+          (value) => afterAfterHook(pipeline, request, next, value),
+          (error) => fail(pipeline, request, count, error),
+        )
+      }
+      if (answeredEarly(request, result)) {
+        takeEarlyResponse(request, result)
+        break
+      }
+    }
+  } catch (error) {
+    return fail(pipeline, request, count, error)
+  }
+  return finish(pipeline, request, count)
+}
+
+function afterAfterHook(pipeline: Pipeline, request: LiveRequest, next: number, value: unknown): MaybePromise {
+  if (!answeredEarly(request, value)) return fromAfter(pipeline, request, next)
+  takeEarlyResponse(request, value)
+  return finish(pipeline, request, pipeline.names.length)
+}
+
+/** The error path is rare: plain async code. Cleanup runs whether or not onError handled it. */
+async function fail(pipeline: Pipeline, request: LiveRequest, reached: number, error: unknown): Promise<unknown> {
+  try {
+    await handleError(pipeline, request, error)
+  } finally {
+    await finish(pipeline, request, reached)
+  }
+  return request.response
 }
 
 async function handleError(pipeline: Pipeline, request: LiveRequest, error: unknown): Promise<void> {
@@ -133,18 +195,45 @@ async function handleError(pipeline: Pipeline, request: LiveRequest, error: unkn
   if (request.response === undefined) throw request.error
 }
 
-async function runCleanup(pipeline: Pipeline, request: LiveRequest, reached: number): Promise<void> {
-  for (let index = reached - 1; index >= 0; index--) {
+/** Cleanup, then the end of the invocation; returns the response (or a promise of it). */
+function finish(pipeline: Pipeline, request: LiveRequest, reached: number): MaybePromise {
+  const cleaning = pipeline.hasCleanup ? runCleanup(pipeline, request, reached) : undefined
+  if (cleaning === undefined) return end(pipeline, request)
+  return cleaning.then(() => end(pipeline, request))
+}
+
+function end(pipeline: Pipeline, request: LiveRequest): unknown {
+  request.dispose()
+  pipeline.hooks?.invocationEnd?.(request as unknown as Request)
+  return request.response
+}
+
+/** Runs cleanup hooks from `from - 1` down to 0; goes async only at the first thenable. */
+function runCleanup(pipeline: Pipeline, request: LiveRequest, from: number): Promise<void> | undefined {
+  for (let index = from - 1; index >= 0; index--) {
     if (pipeline.cleanup[index] === undefined) continue
     try {
       const result = call(pipeline, 'cleanup', index, request)
-      if (isThenable(result)) await result
+      if (isThenable(result)) {
+        return Promise.resolve(result).then(
+          () => runCleanup(pipeline, request, index),
+          (error) => {
+            reportCleanupError(pipeline, request, index, error)
+            return runCleanup(pipeline, request, index)
+          },
+        )
+      }
     } catch (error) {
-      // A failed flush must not replace the invocation's own result or error.
-      const name = pipeline.names[index] as string
-      const report = pipeline.hooks?.cleanupError
-      if (report) report(error, name, request as unknown as Request)
-      else console.error(`[lamina] cleanup of middleware "${name}" failed; the invocation's result stands:`, error)
+      reportCleanupError(pipeline, request, index, error)
     }
   }
+  return undefined
+}
+
+// A failed flush must not replace the invocation's own result or error.
+function reportCleanupError(pipeline: Pipeline, request: LiveRequest, index: number, error: unknown): void {
+  const name = pipeline.names[index] as string
+  const report = pipeline.hooks?.cleanupError
+  if (report) report(error, name, request as unknown as Request)
+  else console.error(`[lamina] cleanup of middleware "${name}" failed; the invocation's result stands:`, error)
 }
