@@ -31,13 +31,14 @@ function toIssues(issues: ReadonlyArray<StandardSchemaV1.Issue>, prefix: string[
   }))
 }
 
+function toOutcome(result: StandardSchemaV1.Result<unknown>, prefix: string[]): Outcome {
+  return result.issues ? { ok: false, issues: toIssues(result.issues, prefix) } : { ok: true, value: result.value }
+}
+
 /** Validates with any Standard Schema v1; issue paths start with `prefix` (the part's name). */
 export function runSchema(schema: StandardSchemaV1, value: unknown, prefix: string[]): Outcome | Promise<Outcome> {
-  return andThen(
-    schema['~standard'].validate(value),
-    (result): Outcome =>
-      result.issues ? { ok: false, issues: toIssues(result.issues, prefix) } : { ok: true, value: result.value },
-  )
+  const result = schema['~standard'].validate(value)
+  return isThenable(result) ? result.then((settled) => toOutcome(settled, prefix)) : toOutcome(result, prefix)
 }
 
 export const isStandardSchema = (value: unknown): value is StandardSchemaV1 =>

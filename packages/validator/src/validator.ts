@@ -53,6 +53,8 @@ interface PartCheck {
   part: HttpPart
   field: PartFields[HttpPart]
   schema: StandardSchemaV1
+  /** Issue paths start with the part's name; made once, never mutated. */
+  prefix: string[]
 }
 
 const defaultMaxBodyBytes = 1024 * 1024
@@ -109,10 +111,6 @@ function inputOf(part: HttpPart, event: HttpEventFields, source: EventSource, ma
 const listParts = (parts: string[]) =>
   parts.length === 1 ? (parts[0] as string) : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`
 
-function settleAll(outcomes: (Outcome | Promise<Outcome>)[]): Outcome[] | Promise<Outcome[]> {
-  return outcomes.some(isThenable) ? Promise.all(outcomes) : (outcomes as Outcome[])
-}
-
 /** Validates the parts of HTTP events, or whole events of any source, before the handler runs. */
 export function validator<const O extends ValidatorOptions>(options: O): Middleware<ValidatorFlow<O>> {
   checkOptions(options)
@@ -120,7 +118,7 @@ export function validator<const O extends ValidatorOptions>(options: O): Middlew
   const invalidStatus = options.invalidStatus ?? 400
   const checks: PartCheck[] = httpParts
     .filter((part) => options[part] !== undefined)
-    .map((part) => ({ part, field: partFields[part], schema: options[part] as StandardSchemaV1 }))
+    .map((part) => ({ part, field: partFields[part], schema: options[part] as StandardSchemaV1, prefix: [part] }))
   const { event: eventSchema, response: responseSchema } = options
 
   const fail = (message: string, outcome: Outcome & { ok: false }, parts: ValidationPart[]) =>
@@ -136,19 +134,21 @@ export function validator<const O extends ValidatorOptions>(options: O): Middlew
   }
 
   function applyParts(request: Request, event: object, outcomes: Outcome[]): void | Promise<void> {
-    const failed = checks.filter((_, index) => !outcomes[index]?.ok)
-    if (failed.length > 0) {
+    if (!outcomes.every((outcome) => outcome.ok)) {
+      const failed = checks.filter((_, index) => !outcomes[index]?.ok).map((check) => check.part)
       const issues = outcomes.flatMap((outcome) => (outcome.ok ? [] : outcome.issues))
-      const parts = failed.map((check) => check.part)
       throw fail(
-        `The request ${listParts(parts)} did not pass validation; fix the fields listed in issues.`,
+        `The request ${listParts(failed)} did not pass validation; fix the fields listed in issues.`,
         { ok: false, issues },
-        parts,
+        failed,
       )
     }
     // A new view, not a mutation: the event Lambda passed in stays as it arrived.
     const view: Record<string, unknown> = { ...event }
-    for (const [index, check] of checks.entries()) view[check.field] = (outcomes[index] as { value: unknown }).value
+    for (let index = 0; index < checks.length; index++) {
+      const check = checks[index] as PartCheck
+      view[check.field] = (outcomes[index] as { value: unknown }).value
+    }
     request.event = view
     return validateEvent(request, view)
   }
@@ -160,10 +160,16 @@ export function validator<const O extends ValidatorOptions>(options: O): Middlew
       if (checks.length === 0) return validateEvent(request, event)
       const source = eventSource(event)
       if (!isHttpEventSource(source)) throw notHttp(event, source)
-      const outcomes = checks.map((check) =>
-        runSchema(check.schema, inputOf(check.part, event as HttpEventFields, source, maxBodyBytes), [check.part]),
-      )
-      return andThen(settleAll(outcomes), (settled) => applyParts(request, event as object, settled))
+      const outcomes: (Outcome | Promise<Outcome>)[] = []
+      let pending = false
+      for (const check of checks) {
+        const input = inputOf(check.part, event as HttpEventFields, source, maxBodyBytes)
+        const outcome = runSchema(check.schema, input, check.prefix)
+        pending ||= isThenable(outcome)
+        outcomes.push(outcome)
+      }
+      if (pending) return Promise.all(outcomes).then((settled) => applyParts(request, event as object, settled))
+      return applyParts(request, event as object, outcomes as Outcome[])
     },
     after:
       responseSchema &&

@@ -1,9 +1,14 @@
 import { type AnyMiddleware, wrap } from '@lamina/core'
 import { errorMapper } from '@lamina/errors'
-import { createContext, httpEvents } from '@lamina/testing'
+import { createContext, type HttpRequestInput, httpEvents } from '@lamina/testing'
+
+export interface HttpSource {
+  name: string
+  factory: (input?: HttpRequestInput) => object
+}
 
 /** The four HTTP sources, for `describe.each`. */
-export const httpSources = Object.entries(httpEvents).map(([name, factory]) => ({ name, factory }))
+export const httpSources: HttpSource[] = Object.entries(httpEvents).map(([name, factory]) => ({ name, factory }))
 
 export interface Echoed {
   statusCode: number

@@ -81,6 +81,14 @@ describe('JSON that merely mentions the names', () => {
     await call(factory({ body: '{"role":"constructor","name":"\\u00c5sa"}', headers: json }))
     expect((seen[0] as { body: unknown }).body).toEqual({ role: 'constructor', name: 'Åsa' })
   })
+
+  it('parses a JSON string or array at the root with \\u escapes', async () => {
+    const [{ factory }] = httpSources as [(typeof httpSources)[number]]
+    const { call, seen } = echoFunction(validator({ body: z.unknown() }))
+    await call(factory({ body: '"\\u00c5sa"', headers: json }))
+    await call(factory({ body: '[null,"\\u00c5",{"__proto__":1}]', headers: json }))
+    expect(seen.map((event) => (event as { body: unknown }).body)).toEqual(['Åsa', [null, 'Å', {}]])
+  })
 })
 
 describe('deeply nested JSON', () => {
