@@ -268,6 +268,17 @@ describe('timeoutGuard: timers', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 
+  test('without the guard an invocation starts no timer at all', async () => {
+    let timersWhileRunning = -1
+    const handler = wrap(() => {
+      timersWhileRunning = vi.getTimerCount()
+      return 'ok'
+    }).use({ name: 'plain', before: () => undefined, cleanup: () => undefined })
+
+    expect(await handler({}, createContext({ timeoutMs: 1000 }))).toBe('ok')
+    expect(timersWhileRunning).toBe(0)
+  })
+
   test('arming creates no AbortSignal: an invocation that never reads request.signal does not pay for one', async () => {
     const signalGetter = vi.spyOn(AbortController.prototype, 'signal', 'get')
     const handler = wrap(() => after(10, 'ok')).use(timeoutGuard({ marginMs: 100 }))
