@@ -32,7 +32,6 @@ const inFlight = new WeakMap<Logger, number>()
 // Errors already written, so an error passing through nested wrapped handlers is logged once.
 const loggedErrors = new WeakSet<object>()
 
-const usesInvokeStore = () => (process.env.AWS_LAMBDA_MAX_CONCURRENCY ?? '') !== ''
 
 function checkOptions(options: LoggingOptions): void {
   const { logEvent, redact } = options
@@ -66,6 +65,8 @@ export function logging(options: LoggingOptions = {}): Middleware<{ context: { l
   const logger = options.logger ?? new Logger()
   redactLoggerOutput(logger)
   const { logEvent, correlationId, redact = [], logError = true, resetKeys = true } = options
+  // Set by the runtime before init under Lambda Managed Instances: Powertools then keeps keys per invocation.
+  const keysPerInvocation = (process.env.AWS_LAMBDA_MAX_CONCURRENCY ?? '') !== ''
 
   return {
     name: 'logging',
@@ -98,7 +99,7 @@ export function logging(options: LoggingOptions = {}): Middleware<{ context: { l
       // Under Lambda Managed Instances (AWS_LAMBDA_MAX_CONCURRENCY) Powertools keeps keys per
       // invocation, so each resets its own. Otherwise the keys are the process's: resetting them
       // while another invocation runs would strip its correlation id, so the last one out resets.
-      if (resetKeys && (running === 0 || usesInvokeStore())) logger.resetKeys()
+      if (resetKeys && (running === 0 || keysPerInvocation)) logger.resetKeys()
     },
   }
 }

@@ -15,9 +15,10 @@ export interface MetricsOptions extends StandardMetrics {
   functionNameDimension?: boolean
 }
 
-// When each invocation started, for Duration; keyed by the request, so overlapping
-// invocations never share it.
-const startTimes = new WeakMap<object, number>()
+// When the invocation started, for Duration: kept on its own request, so overlapping invocations
+// never share it (a symbol property: cheaper per invocation than a WeakMap entry).
+const startedAt = Symbol('lamina.metrics.startedAt')
+type TimedRequest = { [startedAt]?: number }
 
 function createMetrics(options: MetricsOptions): Metrics {
   const { namespace, serviceName, defaultDimensions } = options
@@ -46,15 +47,14 @@ export function metrics(options: MetricsOptions = {}): Middleware<{ context: { m
     name: 'metrics',
     before(request) {
       const { context } = request
-      if (enabled.duration) startTimes.set(request, performance.now())
+      if (enabled.duration) (request as TimedRequest)[startedAt] = performance.now()
       if (enabled.coldStart) instance.captureColdStartMetric(context.functionName)
       context.metrics = instance
     },
     cleanup(request) {
       const { context, error } = request
-      addOutcomeMetrics(instance, enabled, error, startTimes.get(request))
-      startTimes.delete(request)
-      if (!instance.hasStoredMetrics()) {
+      const added = addOutcomeMetrics(instance, enabled, error, (request as TimedRequest)[startedAt])
+      if (!added && !instance.hasStoredMetrics()) {
         // Nothing to publish: Powertools would warn, or throw with throwOnEmptyMetrics. Clear the
         // request's dimensions and metadata so they cannot land in the next invocation's document.
         instance.clearDimensions()

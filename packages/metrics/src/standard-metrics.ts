@@ -34,13 +34,13 @@ function isClientError(error: unknown): boolean {
   return typeof status === 'number' && status >= 400 && status < 500
 }
 
-/** Adds the per-invocation metrics, once the outcome (`error`) is known. */
+/** Adds the per-invocation metrics, once the outcome (`error`) is known; true when it added any. */
 export function addOutcomeMetrics(
   metrics: Metrics,
   enabled: EnabledMetrics,
   error: unknown,
   startedAt: number | undefined,
-): void {
+): boolean {
   if (enabled.invocations) metrics.addMetric('Invocations', MetricUnit.Count, 1)
   if (enabled.errors)
     metrics.addMetric('Errors', MetricUnit.Count, error !== undefined && !isClientError(error) ? 1 : 0)
@@ -48,4 +48,5 @@ export function addOutcomeMetrics(
   if (enabled.duration && startedAt !== undefined) {
     metrics.addMetric('Duration', MetricUnit.Milliseconds, performance.now() - startedAt)
   }
+  return enabled.invocations || enabled.errors || enabled.timeouts || (enabled.duration && startedAt !== undefined)
 }
