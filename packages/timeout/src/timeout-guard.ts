@@ -25,7 +25,8 @@ export function timeoutGuard<TResponse = unknown>(options?: TimeoutGuardOptions<
     name: 'timeout-guard',
     before(request) {
       const remaining = remainingTime(request)
-      // Work-around for @lamina/core, which would hand an over-long delay straight to setTimeout.
+      // Too far for setTimeout, so core starts no timer for it (older cores fired it after 1 ms):
+      // say so rather than look armed.
       if (remaining === undefined || remaining - marginMs > maxTimerDelayMs) {
         if (!saidNoDeadline) console.debug(noDeadlineMessage)
         saidNoDeadline = true
