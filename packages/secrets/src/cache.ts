@@ -13,7 +13,9 @@ export interface CachedSecret {
   readonly fetchedAt: number
 }
 
-interface Entry {
+/** One cached secret: callers get it once (`entry(target)`) and hand it back on every read. */
+export interface Entry {
+  readonly target: SecretTarget
   current: CachedSecret | undefined
   /** The one fetch in flight for this key: every caller joins it. */
   pending: Promise<CachedSecret> | undefined
@@ -42,11 +44,12 @@ export class SecretCache {
     private readonly logger: WarningSink,
   ) {}
 
-  #entry(target: SecretTarget): Entry {
+  /** The entry for a target; targets with the same (id, versionStage, versionId) share one. */
+  entry(target: SecretTarget): Entry {
     const key = keyOf(target)
     let entry = this.#entries.get(key)
     if (entry === undefined) {
-      entry = { current: undefined, pending: undefined, failing: false }
+      entry = { target, current: undefined, pending: undefined, failing: false }
       this.#entries.set(key, entry)
     }
     return entry
@@ -58,8 +61,7 @@ export class SecretCache {
    * stale-if-error window after a failed fetch) the old value is served and one background
    * fetch started.
    */
-  peek(target: SecretTarget): CachedSecret | undefined {
-    const entry = this.#entry(target)
+  peek(entry: Entry): CachedSecret | undefined {
     const current = entry.current
     if (current === undefined) return undefined
     const age = Date.now() - current.fetchedAt
@@ -67,30 +69,28 @@ export class SecretCache {
     if (age < ttlMs) return current
     const servable = age < ttlMs + staleWhileRevalidateMs || (entry.failing && age < ttlMs + staleIfErrorMs)
     if (!servable) return undefined
-    if (entry.pending === undefined) this.#fetch(target, entry).catch(() => {})
+    if (entry.pending === undefined) this.#fetch(entry).catch(() => {})
     return current
   }
 
   /** Waits for a value: joins the fetch in flight or starts one; stale-if-error on failure. */
-  load(target: SecretTarget): Promise<CachedSecret> {
-    const entry = this.#entry(target)
-    return this.#serve(target, entry, entry.pending ?? this.#fetch(target, entry))
+  load(entry: Entry): Promise<CachedSecret> {
+    return this.#serve(entry, entry.pending ?? this.#fetch(entry))
   }
 
   /**
    * Fetches again whatever the age (rotation); joins a fetch already in flight. Unlike `load`,
    * a failure is not hidden behind the stale value: the caller asked for a new one.
    */
-  async refresh(target: SecretTarget): Promise<CachedSecret> {
-    const entry = this.#entry(target)
+  async refresh(entry: Entry): Promise<CachedSecret> {
     try {
-      return await (entry.pending ?? this.#fetch(target, entry))
+      return await (entry.pending ?? this.#fetch(entry))
     } catch (error) {
-      throw new FetchFailure(`refreshing ${target.id} failed`, { cause: error })
+      throw new FetchFailure(`refreshing ${entry.target.id} failed`, { cause: error })
     }
   }
 
-  async #serve(target: SecretTarget, entry: Entry, fetching: Promise<CachedSecret>): Promise<CachedSecret> {
+  async #serve(entry: Entry, fetching: Promise<CachedSecret>): Promise<CachedSecret> {
     try {
       return await fetching
     } catch (error) {
@@ -98,12 +98,12 @@ export class SecretCache {
       if (stale !== undefined && Date.now() - stale.fetchedAt < this.policy.ttlMs + this.policy.staleIfErrorMs) {
         return stale
       }
-      throw new FetchFailure(`fetching ${target.id} failed`, { cause: error })
+      throw new FetchFailure(`fetching ${entry.target.id} failed`, { cause: error })
     }
   }
 
-  #fetch(target: SecretTarget, entry: Entry): Promise<CachedSecret> {
-    const fetching = this.source.fetch(target).then(
+  #fetch(entry: Entry): Promise<CachedSecret> {
+    const fetching = this.source.fetch(entry.target).then(
       (secret) => {
         registerFetched(secret)
         const cached = { secret, fetchedAt: Date.now() }
@@ -118,7 +118,7 @@ export class SecretCache {
         const stale = entry.current
         if (stale !== undefined && Date.now() - stale.fetchedAt < this.policy.ttlMs + this.policy.staleIfErrorMs) {
           this.logger.warn('Fetching a secret failed; serving the cached value while it is within staleIfErrorMs.', {
-            secretId: target.id,
+            secretId: entry.target.id,
             ageMs: Date.now() - stale.fetchedAt,
             error: error instanceof Error ? error.name : String(error),
           })

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util'
-import { type CachedSecret, FetchFailure, type SecretCache } from './cache.js'
+import { type CachedSecret, type Entry, FetchFailure, type SecretCache } from './cache.js'
 import { notDecoded, type SecretBinding } from './decode.js'
 import { SecretsUnavailableError } from './errors.js'
 
@@ -46,12 +46,15 @@ const unavailable = (binding: SecretBinding) => (error: unknown) => {
 /** Connects the shared cache to each invocation's view. One per middleware instance. */
 export class SecretStore {
   readonly #byName: Map<string, SecretBinding>
+  // Each binding's cache entry, looked up once here rather than on every invocation.
+  readonly #entries: Entry[]
 
   constructor(
     readonly bindings: readonly SecretBinding[],
     private readonly cache: SecretCache,
   ) {
     this.#byName = new Map(bindings.map((binding) => [binding.name, binding]))
+    this.#entries = bindings.map((binding) => cache.entry(binding.target))
   }
 
   /**
@@ -62,11 +65,13 @@ export class SecretStore {
     const view = new SecretsView(this) as SecretsView & Record<string, unknown>
     context.secrets = view
     let waiting: Promise<unknown>[] | undefined
-    for (const binding of this.bindings) {
-      const fetched = this.cache.peek(binding.target)
+    const bindings = this.bindings
+    for (let index = 0; index < bindings.length; index++) {
+      const binding = bindings[index] as SecretBinding
+      const fetched = this.cache.peek(this.#entries[index] as Entry)
       let value = fetched === undefined ? notDecoded : binding.cached(fetched)
       if (value === notDecoded) {
-        value = fetched === undefined ? this.#load(binding) : binding.decode(fetched)
+        value = fetched === undefined ? this.#load(binding, this.#entries[index] as Entry) : binding.decode(fetched)
       }
       if (value instanceof Promise) {
         const name = binding.name
@@ -88,7 +93,7 @@ export class SecretStore {
         `context.secrets.refresh("${name}"): no such secret; the names given to secrets() are ${[...this.#byName.keys()].join(', ')}.`,
       )
     }
-    const fetched = await this.cache.refresh(binding.target).catch(unavailable(binding))
+    const fetched = await this.cache.refresh(this.cache.entry(binding.target)).catch(unavailable(binding))
     ;(view as unknown as Record<string, unknown>)[name] = await this.#decoded(binding, fetched)
   }
 
@@ -97,12 +102,12 @@ export class SecretStore {
     return value === notDecoded ? binding.decode(fetched) : value
   }
 
-  #load(binding: SecretBinding): Promise<unknown> {
-    return this.cache.load(binding.target).then((fetched) => this.#decoded(binding, fetched), unavailable(binding))
+  #load(binding: SecretBinding, entry: Entry): Promise<unknown> {
+    return this.cache.load(entry).then((fetched) => this.#decoded(binding, fetched), unavailable(binding))
   }
 
   /** Starts every fetch now (at init); a failure is left for the first invocation to report. */
   prefetch(): void {
-    for (const binding of this.bindings) this.cache.load(binding.target).catch(done)
+    for (const entry of this.#entries) this.cache.load(entry).catch(done)
   }
 }

@@ -1,0 +1,143 @@
+// Reading a cached secret, per invocation, warm cache: Lamina's secrets() on wrap(),
+// @middy/secrets-manager on @middy/core, and Powertools' getSecret in a plain handler, all
+// against the local Secrets Manager endpoint (one fetch each, then cache hits). Plus a direct
+// call, and the cold-start cost of importing each package (child-process medians).
+// Run: npx tsx bench/secrets.bench.ts (cold-start rows need `npm run build` for @lamina/* dist).
+// The SDK prints a Node-version notice on stderr under Node 20; it does not affect the figures.
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets'
+import { wrap } from '@lamina/core'
+import { secrets } from '@lamina/secrets'
+import { createContext } from '@lamina/testing'
+import middy from '@middy/core'
+import secretsManager from '@middy/secrets-manager'
+import { Bench } from 'tinybench'
+import { startSecretsManagerServer } from '../test/support/secrets-manager-server.ts'
+
+const batch = 1000
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5)
+const root = fileURLToPath(new URL('..', import.meta.url))
+const server = await startSecretsManagerServer({ 'bench/api-key': 'bench-api-key-value' })
+Object.assign(process.env, {
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: server.endpoint,
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+})
+
+const context = createContext({ timeoutMs: 15 * 60_000 })
+const event = {}
+type Handler = (event: unknown, context: unknown) => Promise<unknown>
+
+const direct: Handler = async () => 'bench-api-key-value'
+const lamina = wrap<unknown>()
+  .use(secrets({ apiKey: 'bench/api-key' }))
+  .handler(async (_event, ctx) => ctx.secrets.apiKey) as Handler
+const middyHandler = middy(async (_event: unknown, ctx: { apiKey?: string }) => ctx.apiKey).use(
+  secretsManager({ fetchData: { apiKey: 'bench/api-key' }, setToContext: true, cacheExpiry: 300_000 }) as never,
+) as unknown as Handler
+const powertools: Handler = async () => getSecret('bench/api-key', { maxAge: 300 })
+
+const handlers: [string, Handler][] = [
+  ['direct async call', direct],
+  ['lamina secrets() on wrap()', lamina],
+  ['@middy/secrets-manager on @middy/core', middyHandler],
+  ['powertools getSecret (cached)', powertools],
+]
+
+const cpuNow = () => {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1000
+}
+
+function printTable(title: string, rows: Record<string, string>[]): void {
+  const columns = Object.keys(rows[0] ?? {})
+  const width = (column: string) => Math.max(column.length, ...rows.map((row) => (row[column] ?? '').length))
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`
+  console.log(`\n${title}`)
+  console.log(line(columns.map((column) => column.padEnd(width(column)))))
+  console.log(line(columns.map((column) => '-'.repeat(width(column)))))
+  for (const row of rows) console.log(line(columns.map((column) => (row[column] ?? '').padStart(width(column)))))
+}
+
+async function warmPath(): Promise<void> {
+  for (const [name, handler] of handlers) {
+    const value = await handler(event, context)
+    if (value !== 'bench-api-key-value') throw new Error(`${name} answered ${String(value)}`)
+  }
+  const fetches = server.calls.length
+  console.log(`GetSecretValue calls while warming: ${fetches} (one per implementation)`)
+  const samples = new Map<string, number[]>()
+  for (let round = 0; round < rounds; round++) {
+    const bench = new Bench({ time: 200, warmupTime: 50, now: cpuNow })
+    for (const [name, handler] of handlers) {
+      bench.add(name, async () => {
+        for (let i = 0; i < batch; i++) await handler(event, context)
+      })
+    }
+    await bench.run()
+    for (const task of bench.tasks) {
+      if (task.result.state !== 'completed') throw new Error(`${task.name}: ${task.result.state}`)
+      samples.set(task.name, [...(samples.get(task.name) ?? []), (task.result.latency.mean * 1e6) / batch])
+    }
+  }
+  if (server.calls.length !== fetches) throw new Error('the bench refetched: the caches were not warm')
+  const best = new Map([...samples].map(([name, values]) => [name, Math.min(...values)]))
+  const laminaNs = best.get('lamina secrets() on wrap()')!
+  printTable(
+    `cached secret read, ns per invocation (best of ${rounds} rounds of ${batch}, CPU time, node ${process.version})`,
+    [...best].map(([name, ns]) => ({
+      task: name,
+      'ns/op': ns.toFixed(0),
+      'x direct': (ns / best.get('direct async call')!).toFixed(2),
+      'lamina / this': (laminaNs / ns).toFixed(3),
+    })),
+  )
+}
+
+// Timed inside the child, around the imports only: node's own start-up (and the noise a shared
+// machine adds to it) stays out of the figure.
+function importMs(code: string): number {
+  const timed = `const started = performance.now(); ${code}; process.stdout.write(String(performance.now() - started))`
+  const { status, stdout, stderr } = spawnSync(process.execPath, ['--input-type=module', '-e', timed], { cwd: root })
+  if (status !== 0) throw new Error(`node -e ${code} failed: ${stderr}`)
+  return Number(stdout.toString())
+}
+
+function coldStart(): void {
+  const runs = Number(process.env.BENCH_SPAWNS ?? 11)
+  const median = (code: string) => {
+    const times = Array.from({ length: runs }, () => importMs(code)).sort((a, b) => a - b)
+    return times[times.length >> 1]!
+  }
+  if (!existsSync(`${root}packages/secrets/dist/index.js`)) {
+    console.log('\ncold start skipped: build first (npm run build) so @lamina/* resolve to dist')
+    return
+  }
+  const cases: [string, string][] = [
+    ['@lamina/core + @lamina/secrets', "await import('@lamina/core'); await import('@lamina/secrets')"],
+    [
+      '  ... + the SDK it loads on first fetch',
+      "await import('@lamina/secrets'); await import('@aws-sdk/client-secrets-manager')",
+    ],
+    ['@lamina/connections', "await import('@lamina/connections')"],
+    ['@middy/core + @middy/secrets-manager', "await import('@middy/core'); await import('@middy/secrets-manager')"],
+    [
+      '  ... + the SDK it needs',
+      "await import('@middy/core'); await import('@middy/secrets-manager'); await import('@aws-sdk/client-secrets-manager')",
+    ],
+    ['@aws-lambda-powertools/parameters/secrets', "await import('@aws-lambda-powertools/parameters/secrets')"],
+    ['@aws-sdk/client-secrets-manager alone', "await import('@aws-sdk/client-secrets-manager')"],
+  ]
+  printTable(
+    `cold start: import time in a fresh node process (ms, median of ${runs} spawns)`,
+    cases.map(([name, code]) => ({ import: name, 'import ms': median(code).toFixed(1) })),
+  )
+}
+
+await warmPath()
+coldStart()
+await server.close()
+process.exit(0)
