@@ -1,6 +1,7 @@
 import { TimeoutError } from './timeout-error.js'
 
 const noop = () => {}
+const maxTimerDelayMs = 2 ** 31 - 1
 
 /**
  * The per-invocation deadline behind `request.signal`: one controller and at most one timer.
@@ -27,12 +28,13 @@ export class Deadline {
     )?.getRemainingTimeInMillis?.()
     if (typeof remaining !== 'number' || !Number.isFinite(remaining)) return
     const delay = remaining - marginMs
+    // Past setTimeout's range Node would fire after 1 ms; Lambda allows 15 minutes, so a
+    // larger figure (some local tools report one) means "no deadline".
+    if (delay > maxTimerDelayMs) return
     if (delay <= 0) this.#expire()
-    else {
-      this.#timer = setTimeout(() => this.#expire(), delay)
-      // Never let the deadline timer alone keep the process alive.
-      this.#timer.unref?.()
-    }
+    // Not unref'd: dispose() clears it on every path, and while a guarded invocation waits on
+    // something that holds no handle, this timer is what keeps the process alive until it fires.
+    else this.#timer = setTimeout(() => this.#expire(), delay)
   }
 
   #expire(): void {

@@ -14,18 +14,12 @@ function runFixture(): Promise<string> {
   })
 }
 
-// A bug in @lamina/core (not this package's to edit). The armed deadline timer is unref()'d, so
-// while a guarded invocation waits on something that holds no handle of its own, nothing keeps the
-// event loop alive: Node empties it before the guard fires. Under Lambda the runtime's 'beforeExit'
-// listener then posts a null response (aws-lambda-nodejs-runtime-interface-client, Runtime.js
-// _setDefaultExitListener): a "success" with no body, and no onError or cleanup ever runs.
-// Fix in core: unref only the signal-only timer (unguarded); an armed one is cleared on every path
-// by dispose(), so keeping it ref'd never outlives the invocation.
-//
-// Marked `test.fails` while the bug is there; when core is fixed it passes, vitest reports it, and
-// the marker goes.
+// The armed deadline timer must keep the event loop alive: while a guarded invocation waits on
+// something that holds no handle of its own, Node would otherwise empty the loop before the guard
+// fires, and under Lambda the runtime's 'beforeExit' listener would post a null response with no
+// onError or cleanup run. Core's timer is ref'd and cleared by dispose() on every path.
 describe('core: an armed deadline keeps the process alive until the guard fires', () => {
-  test.fails('a handler hanging on a promise with no I/O still ends in a TimeoutError', async () => {
+  test('a handler hanging on a promise with no I/O still ends in a TimeoutError', async () => {
     const output = await runFixture()
 
     expect(output).toBe('rejected TimeoutError')

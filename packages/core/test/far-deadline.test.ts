@@ -1,0 +1,39 @@
+import { armTimeout, wrap } from '@lamina/core'
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+
+beforeEach(() => {
+  vi.useFakeTimers()
+})
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+const after = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms))
+
+// Some local tools report a huge remaining time to mean "no deadline". Past 2^31 − 1 ms Node's
+// setTimeout (and the fake clock, which copies it) fires after 1 ms, so core starts no timer.
+describe('a deadline beyond setTimeout’s range means no deadline', () => {
+  const farAway = { getRemainingTimeInMillis: () => 2 ** 31 + 10_000 } as never
+
+  test('an armed guard does not time the invocation out', async () => {
+    const handler = wrap(() => after(10, 'ok')).use({ before: (request) => void armTimeout(request, 500) })
+    const outcome = handler({}, farAway)
+    await vi.advanceTimersByTimeAsync(10)
+    expect(await outcome).toBe('ok')
+  })
+
+  test('request.signal does not abort, and no timer is started', async () => {
+    let signal: AbortSignal | undefined
+    let timers = -1
+    const handler = wrap((_event: unknown, _context: unknown, options: { signal: AbortSignal }) => {
+      signal = options.signal
+      timers = vi.getTimerCount()
+      return after(10, 'ok')
+    })
+    const outcome = handler({}, farAway)
+    await vi.advanceTimersByTimeAsync(10)
+    await outcome
+    expect(signal?.aborted).toBe(false)
+    expect(timers).toBe(0)
+  })
+})
