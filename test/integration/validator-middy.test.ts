@@ -2,7 +2,7 @@ import { wrap } from '@lamina/core'
 import { errorMapper } from '@lamina/errors'
 import { createContext, events } from '@lamina/testing'
 import { validator } from '@lamina/validator'
-import middy from '@middy/core'
+import middy, { type MiddlewareObj } from '@middy/core'
 import httpErrorHandler from '@middy/http-error-handler'
 import httpJsonBodyParser from '@middy/http-json-body-parser'
 import { describe, expect, it } from 'vitest'
@@ -45,7 +45,7 @@ describe('validator on @middy/core with @middy/http-error-handler', () => {
     .use(httpErrorHandler({ logger: false }))
     // Cast: core's Request type requires `signal`, which Middy's request type lacks (reported);
     // at run time the validator never reads it.
-    .use(validator({ body: Order }) as never)
+    .use(validator({ body: Order }) as unknown as MiddlewareObj)
     .handler(async (event: { body: z.infer<typeof Order> }) => ({ statusCode: 200, body: event.body.sku }))
   const call = (event: unknown) => handler(event as never, createContext()) as Promise<Answer>
 
