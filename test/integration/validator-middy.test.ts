@@ -41,12 +41,13 @@ describe('validator after @middy/http-json-body-parser on wrap()', () => {
 })
 
 describe('validator on @middy/core with @middy/http-error-handler', () => {
-  const handler = middy()
+  type OrderEvent = { body: z.infer<typeof Order> }
+  const handler = middy<OrderEvent>()
     .use(httpErrorHandler({ logger: false }))
     // Cast: core's Request type requires `signal`, which Middy's request type lacks (reported);
     // at run time the validator never reads it.
-    .use(validator({ body: Order }) as unknown as MiddlewareObj)
-    .handler(async (event: { body: z.infer<typeof Order> }) => ({ statusCode: 200, body: event.body.sku }))
+    .use(validator({ body: Order }) as unknown as MiddlewareObj<OrderEvent>)
+    .handler(async (event) => ({ statusCode: 200, body: event.body.sku }))
   const call = (event: unknown) => handler(event as never, createContext()) as Promise<Answer>
 
   it('runs unchanged and hands the handler the parsed body', async () => {
