@@ -25,7 +25,7 @@ export function timeoutGuard<TResponse = unknown>(options?: TimeoutGuardOptions<
     name: 'timeout-guard',
     before(request) {
       const remaining = remainingTime(request)
-      // Too far for setTimeout, so core starts no timer for it (older cores fired it after 1 ms):
+      // Too far for setTimeout, so core starts no timer for it:
       // say so rather than look armed.
       if (remaining === undefined || remaining - marginMs > maxTimerDelayMs) {
         if (!saidNoDeadline) console.debug(noDeadlineMessage)
