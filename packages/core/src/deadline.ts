@@ -44,10 +44,6 @@ export class Deadline {
     this.controller.abort(error)
   }
 
-  get guarded(): boolean {
-    return this.#rejectTimeout !== undefined
-  }
-
   /** Waits for `value`, unless an armed deadline passes first. */
   settle<T>(value: PromiseLike<T>): PromiseLike<T> {
     return this.#timeout === undefined ? value : Promise.race([value, this.#timeout])

@@ -10,8 +10,6 @@ type MaybePromise = unknown
 /** Middlewares split by hook, indexed by registration order; a hole means "no such hook". */
 export interface Pipeline {
   names: string[]
-  // Hooks are called with their middleware as `this`, like methods.
-  owners: object[]
   before: (Hook | undefined)[]
   after: (Hook | undefined)[]
   onError: (Hook | undefined)[]
@@ -24,15 +22,16 @@ export interface Pipeline {
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
 
-/** Calls one hook; with lifecycle hooks, reports its start and end around it. */
-function call(pipeline: Pipeline, phase: Phase, index: number, request: LiveRequest): unknown {
-  const hook = pipeline[phase][index] as Hook
-  const owner = pipeline.owners[index]
+/**
+ * Calls one hook as a plain function, as Middy does (no `this`); with lifecycle hooks, reports
+ * its start and end around it.
+ */
+function call(pipeline: Pipeline, phase: Phase, index: number, hook: Hook, request: LiveRequest): unknown {
   const hooks = pipeline.hooks
-  if (hooks === undefined) return hook.call(owner, request as unknown as Request)
+  if (hooks === undefined) return hook(request as unknown as Request)
   const name = pipeline.names[index] as string
   hooks.hookStart?.(phase, name, request as unknown as Request)
-  const result = hook.call(owner, request as unknown as Request)
+  const result = hook(request as unknown as Request)
   if (!isThenable(result)) {
     hooks.hookEnd?.(phase, name, request as unknown as Request)
     return result
@@ -63,7 +62,7 @@ export function run(pipeline: Pipeline, request: LiveRequest): Promise<unknown> 
 }
 
 function fromBefore(pipeline: Pipeline, request: LiveRequest, start: number): MaybePromise {
-  const { before, owners, hooks } = pipeline
+  const before = pipeline.before
   const count = before.length
   let reached = start
   try {
@@ -71,11 +70,7 @@ function fromBefore(pipeline: Pipeline, request: LiveRequest, start: number): Ma
       const index = reached++
       const hook = before[index]
       if (hook === undefined) continue
-      // Called inline when no tool listens: this loop is the hot path.
-      const result =
-        hooks === undefined
-          ? hook.call(owners[index], request as unknown as Request)
-          : call(pipeline, 'before', index, request)
+      const result = call(pipeline, 'before', index, hook, request)
       if (isThenable(result)) {
         const next = reached
         return request.settle(result).then(
@@ -124,16 +119,13 @@ function handlerDone(pipeline: Pipeline, request: LiveRequest, response: unknown
 }
 
 function fromAfter(pipeline: Pipeline, request: LiveRequest, start: number): MaybePromise {
-  const { after, owners, hooks } = pipeline
+  const after = pipeline.after
   const count = after.length
   try {
     for (let index = start; index >= 0; index--) {
       const hook = after[index]
       if (hook === undefined) continue
-      const result =
-        hooks === undefined
-          ? hook.call(owners[index], request as unknown as Request)
-          : call(pipeline, 'after', index, request)
+      const result = call(pipeline, 'after', index, hook, request)
       if (isThenable(result)) {
         const next = index - 1
         return request.settle(result).then(
@@ -174,10 +166,11 @@ async function handleError(pipeline: Pipeline, request: LiveRequest, error: unkn
   delete (request as { earlyResponse?: unknown }).earlyResponse
   request.error = error
   for (let index = pipeline.names.length - 1; index >= 0; index--) {
-    if (pipeline.onError[index] === undefined) continue
+    const hook = pipeline.onError[index]
+    if (hook === undefined) continue
     let result: unknown
     try {
-      result = call(pipeline, 'onError', index, request)
+      result = call(pipeline, 'onError', index, hook, request)
       if (isThenable(result)) result = await result
     } catch (thrown) {
       // Keep the original reachable: the new error explains the failure to handle the old one.
@@ -211,9 +204,10 @@ function end(pipeline: Pipeline, request: LiveRequest): unknown {
 /** Runs cleanup hooks from `from - 1` down to 0; goes async only at the first thenable. */
 function runCleanup(pipeline: Pipeline, request: LiveRequest, from: number): Promise<void> | undefined {
   for (let index = from - 1; index >= 0; index--) {
-    if (pipeline.cleanup[index] === undefined) continue
+    const hook = pipeline.cleanup[index]
+    if (hook === undefined) continue
     try {
-      const result = call(pipeline, 'cleanup', index, request)
+      const result = call(pipeline, 'cleanup', index, hook, request)
       if (isThenable(result)) {
         return Promise.resolve(result).then(
           () => runCleanup(pipeline, request, index),

@@ -46,11 +46,6 @@ export class InvocationRequest<TEvent = unknown, TContext = Context, TResponse =
     this.#deadline = new Deadline(this.context, marginMs, true)
   }
 
-  /** Whether a guard is armed and its deadline has passed. */
-  get timedOut(): boolean {
-    return this.#deadline?.guarded === true && this.#deadline.controller.signal.aborted
-  }
-
   /** Waits for `value`, unless an armed deadline passes first. */
   settle<T>(value: PromiseLike<T>): PromiseLike<T> {
     return this.#deadline === undefined ? value : this.#deadline.settle(value)

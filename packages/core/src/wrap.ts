@@ -14,43 +14,40 @@ function describe(middleware: unknown, position: number): string {
   return typeof name === 'string' && name !== '' ? `middleware "${name}"` : `middleware #${position + 1}`
 }
 
+function refuse(middleware: unknown, position: number, problem: string): never {
+  throw new TypeError(
+    `${describe(middleware, position)} ${problem}; .use() takes an object with before, after, onError or cleanup functions.`,
+  )
+}
+
 /** Checks a middleware when it is added, so a mistake fails at init, not on the first event. */
 function validate(middleware: unknown, position: number): asserts middleware is AnyMiddleware {
   if (typeof middleware === 'function') {
-    throw new TypeError(
-      `${describe(middleware, position)} is a function; pass what the factory returns, e.g. .use(logging()) not .use(logging).`,
-    )
+    refuse(middleware, position, 'is a function: pass what the factory returns, .use(logging()) not .use(logging)')
   }
   if (typeof middleware !== 'object' || middleware === null) {
-    throw new TypeError(
-      `${describe(middleware, position)} is ${middleware === null ? 'null' : typeof middleware}; .use() takes an object with before, after, onError or cleanup functions.`,
-    )
+    refuse(middleware, position, `is ${middleware === null ? 'null' : typeof middleware}`)
   }
   let hooks = 0
   for (const hook of hookNames) {
     const value = (middleware as Record<string, unknown>)[hook]
     if (value === undefined) continue
-    if (typeof value !== 'function') {
-      throw new TypeError(`${describe(middleware, position)} has a "${hook}" that is ${typeof value}, not a function.`)
-    }
+    if (typeof value !== 'function') refuse(middleware, position, `has a "${hook}" that is ${typeof value}`)
     hooks++
   }
-  if (hooks === 0) {
-    throw new TypeError(
-      `${describe(middleware, position)} has none of before, after, onError or cleanup; did you pass the factory instead of calling it?`,
-    )
-  }
+  if (hooks === 0) refuse(middleware, position, 'has no hooks (did you pass the factory instead of calling it?)')
 }
 
 function add(pipeline: Pipeline, middleware: AnyMiddleware): void {
   pipeline.names.push(middleware.name || `middleware #${pipeline.names.length + 1}`)
-  pipeline.owners.push(middleware)
+  // Taken out of the object and called as plain functions, as Middy does: no hook relies on `this`.
   for (const hook of hookNames) pipeline[hook].push(middleware[hook])
   pipeline.hasCleanup ||= middleware.cleanup !== undefined
 }
 
 function createWrapped(pipeline: Pipeline) {
-  const invoke = (event: unknown, context: unknown) => run(pipeline, new InvocationRequest(event, context))
+  // Missing event or context default to {}, as in Middy, so hooks can read properties safely.
+  const invoke = (event: unknown = {}, context: unknown = {}) => run(pipeline, new InvocationRequest(event, context))
   const wrapped = Object.assign(invoke, {
     use(middleware: AnyMiddleware | readonly AnyMiddleware[]) {
       const list = Array.isArray(middleware) ? middleware : [middleware]
@@ -99,7 +96,6 @@ export function wrap(handlerOrOptions?: AnyHandler | WrapOptions, maybeOptions?:
   }
   const pipeline: Pipeline = {
     names: [],
-    owners: [],
     before: [],
     after: [],
     onError: [],

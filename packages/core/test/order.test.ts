@@ -113,14 +113,23 @@ describe('hook order', () => {
     expect(await handler({ n: 1 }, createContext())).toBe(2)
   })
 
-  test('middlewares may use `this`', async () => {
-    const middleware = {
-      prefix: 'hello ',
-      after(this: { prefix: string }, request: { response: string }) {
-        request.response = this.prefix + request.response
+  test('hooks are called as plain functions, as Middy calls them: keep state in a closure, not on `this`', async () => {
+    let seenThis: unknown = 'not called'
+    const handler = wrap(() => 'ok').use({
+      before: function (this: unknown) {
+        seenThis = this
       },
-    }
-    const handler = wrap(() => 'world').use(middleware)
-    expect(await handler({}, createContext())).toBe('hello world')
+    })
+    await handler({}, createContext())
+    expect(seenThis).toBeUndefined()
+  })
+
+  test('a missing event or context becomes {}, as in Middy, so hooks can read properties safely', async () => {
+    let seen: unknown[] = []
+    const handler = wrap((event: unknown, context: unknown) => {
+      seen = [event, context]
+    }).use({ before: (request) => void request.context.functionName })
+    await (handler as unknown as () => Promise<unknown>)()
+    expect(seen).toEqual([{}, {}])
   })
 })

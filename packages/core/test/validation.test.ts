@@ -8,8 +8,8 @@ describe('middleware validation when added', () => {
     [null, /middleware #1 is null/],
     [undefined, /middleware #1 is undefined/],
     ['logging', /middleware #1 is string/],
-    [{}, /middleware #1 has none of before, after, onError or cleanup; did you pass the factory/],
-    [{ name: 'broken', before: 'nope' }, /middleware "broken" has a "before" that is string, not a function/],
+    [{}, /middleware #1 has no hooks \(did you pass the factory instead of calling it\?\); \.use\(\) takes an object/],
+    [{ name: 'broken', before: 'nope' }, /middleware "broken" has a "before" that is string; \.use\(\) takes/],
     [{ name: '', after: 1 }, /middleware #1 has a "after" that is number/],
   ])('%o is refused with a TypeError naming the middleware', (middleware, message) => {
     expect(() => handler().use(middleware as never)).toThrow(TypeError)
@@ -19,7 +19,7 @@ describe('middleware validation when added', () => {
   test('a factory passed instead of its result is refused', () => {
     const factory = () => ({ before: () => undefined })
     expect(() => handler().use(factory as never)).toThrow(
-      /middleware "factory" is a function; pass what the factory returns/,
+      /middleware "factory" is a function: pass what the factory returns/,
     )
   })
 
