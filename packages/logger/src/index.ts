@@ -1,3 +1,4 @@
+export { Logger } from '@aws-lambda-powertools/logger'
 export type { CorrelationIdSource } from './correlation-id.js'
 export { defaultCorrelationId } from './correlation-id.js'
 export type { LoggingOptions } from './logging.js'

@@ -32,7 +32,6 @@ const inFlight = new WeakMap<Logger, number>()
 // Errors already written, so an error passing through nested wrapped handlers is logged once.
 const loggedErrors = new WeakSet<object>()
 
-
 function checkOptions(options: LoggingOptions): void {
   const { logEvent, redact } = options
   if (typeof logEvent === 'number' && !(logEvent >= 0 && logEvent <= 1)) {

@@ -32,7 +32,7 @@ describe('logging: registered secrets never reach a line', () => {
     const logger = new Logger()
     const handler = wrap<{ token: string }>()
       .use(logging({ logger, logEvent: true }))
-      .handler(async (event, context) => {
+      .handler(async (_event, context) => {
         context.logger.info(`token is ${canary}`)
         context.logger.debug('extra', { token: canary, nested: { list: [canary, quoted] } })
         context.logger.warn('key name', { [canary]: 'value' })

@@ -1,8 +1,7 @@
-import type { Logger } from '@aws-lambda-powertools/logger'
-import type { Metrics } from '@aws-lambda-powertools/metrics'
 import type { Middleware } from '@lamina/core'
-import { type LoggingOptions, logging } from '@lamina/logger'
-import { type MetricsOptions, metrics } from '@lamina/metrics'
+// Powertools' types through our packages: this package depends on them, not on Powertools.
+import { type Logger, type LoggingOptions, logging } from '@lamina/logger'
+import { type Metrics, type MetricsOptions, metrics } from '@lamina/metrics'
 import { type TracingOptions, tracing } from '@lamina/tracer'
 
 export interface ObservabilityOptions {

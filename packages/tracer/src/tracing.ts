@@ -23,8 +23,11 @@ interface OpenSegments {
   handler: Segment
 }
 
-// Each invocation's segments, keyed by its request: overlapping invocations never share them.
-const openSegments = new WeakMap<object, OpenSegments>()
+// Each invocation's segments live on its own request (a symbol property, cheaper per invocation
+// than a WeakMap entry): overlapping invocations never share them.
+const segmentsKey = Symbol('lamina.tracer.segments')
+type TracedRequest = { [segmentsKey]?: OpenSegments | undefined }
+const segmentsOf = (request: Request) => (request as unknown as TracedRequest)[segmentsKey]
 
 let tracerModule: Promise<typeof import('@aws-lambda-powertools/tracer')> | undefined
 /** Loads Powertools' Tracer (and with it the X-Ray SDK) once per process, only when asked. */
@@ -66,7 +69,7 @@ export function tracing(options: TracingOptions = {}): Middleware {
     if (parent === undefined) return
     const name = options.subsegmentName ?? `## ${process.env._HANDLER ?? request.context?.functionName}`
     const handler = parent.addNewSubsegment(name)
-    openSegments.set(request, { parent, handler })
+    ;(request as unknown as TracedRequest)[segmentsKey] = { parent, handler }
     tracer.setSegment(handler)
     tracer.annotateColdStart()
     tracer.addServiceNameAnnotation()
@@ -80,14 +83,14 @@ export function tracing(options: TracingOptions = {}): Middleware {
       open(request)
     },
     after(request) {
-      const segments = openSegments.get(request)
+      const segments = segmentsOf(request)
       if (segments === undefined || !captureResponse) return
       const tracer = holder.tracer as Tracer
       tracer.setSegment(segments.handler)
       tracer.addResponseAsMetadata(request.response, process.env._HANDLER)
     },
     onError(request) {
-      const segments = openSegments.get(request)
+      const segments = segmentsOf(request)
       if (segments === undefined) return
       if (!captureError) {
         segments.handler.addErrorFlag()
@@ -98,9 +101,9 @@ export function tracing(options: TracingOptions = {}): Middleware {
       tracer.addErrorAsMetadata(request.error as Error)
     },
     cleanup(request) {
-      const segments = openSegments.get(request)
+      const segments = segmentsOf(request)
       if (segments === undefined) return
-      openSegments.delete(request)
+      ;(request as unknown as TracedRequest)[segmentsKey] = undefined
       try {
         segments.handler.close()
       } finally {
