@@ -29,8 +29,10 @@ type LambdaContext = Parameters<Logger['addContext']>[0]
 
 // Invocations running now, per Logger: decides when shared keys may be reset (see cleanup).
 const inFlight = new WeakMap<Logger, number>()
-// Errors already written, so an error passing through nested wrapped handlers is logged once.
-const loggedErrors = new WeakSet<object>()
+// Each error written, with the context of the invocation that wrote it: an error crossing nested
+// wrapped handlers (one context) is logged once, and the same error object thrown again by a
+// later invocation (a cached init failure) is logged again there.
+const loggedIn = new WeakMap<object, object>()
 
 function checkOptions(options: LoggingOptions): void {
   const { logEvent, redact } = options
@@ -84,9 +86,10 @@ export function logging(options: LoggingOptions = {}): Middleware<{ context: { l
     onError(request) {
       const error = request.error
       if (!logError) return
-      if (typeof error === 'object' && error !== null) {
-        if (loggedErrors.has(error)) return
-        loggedErrors.add(error)
+      const invocation = request.context
+      if (typeof error === 'object' && error !== null && typeof invocation === 'object' && invocation !== null) {
+        if (loggedIn.get(error) === invocation) return
+        loggedIn.set(error, invocation)
       }
       // Before any mapper turns it into a response: errorMapper goes outside logging.
       logger.error({ message: errorMessage, error: describeError(error) })

@@ -235,6 +235,21 @@ describe('logging: errors', () => {
     expect(byMessage(errorMessage)).toHaveLength(1)
   })
 
+  it('writes the same error object again when a later invocation throws it', async () => {
+    // Prepare: an init failure kept and rethrown by every invocation.
+    const initFailure = new Error('configuration missing')
+    const handler = wrap(async () => {
+      throw initFailure
+    }).use(logging())
+
+    // Act
+    await expect(handler({}, createContext())).rejects.toBe(initFailure)
+    await expect(handler({}, createContext())).rejects.toBe(initFailure)
+
+    // Assess
+    expect(byMessage(errorMessage)).toHaveLength(2)
+  })
+
   it('writes a thrown non-Error as its string value', async () => {
     // Prepare
     const handler = wrap(async () => {
