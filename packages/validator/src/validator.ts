@@ -3,7 +3,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { readBody } from './body.js'
 import { type HttpEventFields, lowerCaseHeaders, pathOf, queryOf } from './http-input.js'
 import { andThen, isStandardSchema, isThenable, type Outcome, runSchema } from './run-schema.js'
-import { ValidationError, type ValidationPart } from './validation-error.js'
+import { inputError, ValidationError, type ValidationPart } from './validation-error.js'
 
 export interface ValidatorOptions {
   /** The whole event, for any source; its output becomes the event the handler sees. */
@@ -122,7 +122,7 @@ export function validator<const O extends ValidatorOptions>(options: O): Middlew
   const { event: eventSchema, response: responseSchema } = options
 
   const fail = (message: string, outcome: Outcome & { ok: false }, parts: ValidationPart[]) =>
-    new ValidationError(message, { statusCode: invalidStatus, issues: outcome.issues, parts })
+    inputError(message, { statusCode: invalidStatus, issues: outcome.issues, parts })
 
   function validateEvent(request: Request, event: unknown): void | Promise<void> {
     if (eventSchema === undefined) return

@@ -1,4 +1,5 @@
-import { events } from '@lamina/testing'
+import { wrap } from '@lamina/core'
+import { events, invoke } from '@lamina/testing'
 import { ValidationError, validator } from '@lamina/validator'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
@@ -90,5 +91,33 @@ describe('ValidationError', () => {
     const error = new ValidationError('Broken response.', { statusCode: 500, cause })
     expect(error.expose).toBe(false)
     expect(error.cause).toBe(cause)
+  })
+})
+
+describe('stack traces', () => {
+  it('are not captured for bad input, and the global limit is left as it was', async () => {
+    // Prepare
+    const limit = Error.stackTraceLimit
+    const handler = wrap<unknown>()
+      .use(validator({ body: z.object({ n: z.number() }) }))
+      .handler(async () => 'unreachable')
+    // Act
+    const invalid = await invoke(handler, events.apiGatewayV2({ body: { n: 'x' } })).catch((thrown) => thrown)
+    const malformed = await invoke(
+      handler,
+      events.apiGatewayV2({ body: '{', headers: { 'content-type': 'application/json' } }),
+    ).catch((thrown) => thrown)
+    // Assess: the stack is the header line alone; the issues say what went wrong.
+    expect((invalid as Error).stack).toBe(`ValidationError: ${(invalid as Error).message}`)
+    expect((malformed as Error).stack).not.toMatch(/\n\s+at /)
+    expect(Error.stackTraceLimit).toBe(limit)
+  })
+
+  it('are kept for a response that fails its schema: that one is a bug in the code', async () => {
+    const handler = wrap<unknown>()
+      .use(validator({ response: z.object({ statusCode: z.number() }) }))
+      .handler(async () => ({ statusCode: 'oops' }))
+    const error = await invoke(handler, events.apiGatewayV2()).catch((thrown) => thrown)
+    expect((error as Error).stack).toMatch(/\n\s+at /)
   })
 })
