@@ -14,6 +14,8 @@ function kindOf(contentType: string | undefined): BodyKind {
       parts: ['body'],
     })
   }
+  // The common case, without splitting anything.
+  if (contentType === 'application/json') return 'json'
   const [mediaType = '', ...parameters] = contentType.split(';')
   const type = mediaType.trim().toLowerCase()
   const charset = parameters
