@@ -5,6 +5,7 @@ import { type AnyMiddleware, wrap } from '@lamina/core'
 import { createContext, events } from '@lamina/testing'
 import middy from '@middy/core'
 import { Bench } from 'tinybench'
+import { printTable, type Row } from './support/table.js'
 
 // Each sample runs this many invocations back to back, so the clock's own cost (about 1 µs for
 // a CPU-time read) is spread thin.
@@ -50,19 +51,6 @@ function middyWith(count: number, signal: boolean): Handler {
 
 const runBatch = (handler: Handler) => async () => {
   for (let i = 0; i < batch; i++) await handler(event, context)
-}
-
-type Row = Record<string, string>
-
-/** A plain-text table: readable in a terminal and pasteable into a README. */
-function printTable(title: string, rows: Row[]): void {
-  const columns = Object.keys(rows[0] ?? {})
-  const width = (column: string) => Math.max(column.length, ...rows.map((row) => (row[column] ?? '').length))
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`
-  console.log(`\n${title}`)
-  console.log(line(columns.map((column) => column.padEnd(width(column)))))
-  console.log(line(columns.map((column) => '-'.repeat(width(column)))))
-  for (const row of rows) console.log(line(columns.map((column) => (row[column] ?? '').padStart(width(column)))))
 }
 
 // Shared machines are noisy: run every task in several short interleaved rounds and keep each

@@ -16,24 +16,13 @@ import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { createContext, events, setLambdaEnvironment } from '@lamina/testing'
 import { Bench } from 'tinybench'
+import { printTable } from './support/table.js'
 
 const here = fileURLToPath(import.meta.url)
 const root = fileURLToPath(new URL('..', import.meta.url))
 const batch = 50
 
 type Handler = (event: any, context: any) => Promise<unknown>
-type Row = Record<string, string>
-
-function printTable(title: string, rows: Row[]): void {
-  const columns = Object.keys(rows[0] ?? {})
-  const width = (column: string) => Math.max(column.length, ...rows.map((row) => (row[column] ?? '').length))
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`
-  console.log(`\n${title}`)
-  console.log(line(columns.map((column) => column.padEnd(width(column)))))
-  console.log(line(columns.map((column) => '-'.repeat(width(column)))))
-  for (const row of rows) console.log(line(columns.map((column) => (row[column] ?? '').padStart(width(column)))))
-}
-
 // CPU time of this process, in ms: on a shared, loaded machine wall time mostly measures the
 // other tenants; CPU time measures the work (GC threads included).
 const cpuNow = () => {

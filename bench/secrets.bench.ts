@@ -15,6 +15,7 @@ import middy from '@middy/core'
 import secretsManager from '@middy/secrets-manager'
 import { Bench } from 'tinybench'
 import { startSecretsManagerServer } from '../test/support/secrets-manager-server.ts'
+import { printTable } from './support/table.js'
 
 const batch = 1000
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5)
@@ -50,16 +51,6 @@ const handlers: [string, Handler][] = [
 const cpuNow = () => {
   const { user, system } = process.cpuUsage()
   return (user + system) / 1000
-}
-
-function printTable(title: string, rows: Record<string, string>[]): void {
-  const columns = Object.keys(rows[0] ?? {})
-  const width = (column: string) => Math.max(column.length, ...rows.map((row) => (row[column] ?? '').length))
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`
-  console.log(`\n${title}`)
-  console.log(line(columns.map((column) => column.padEnd(width(column)))))
-  console.log(line(columns.map((column) => '-'.repeat(width(column)))))
-  for (const row of rows) console.log(line(columns.map((column) => (row[column] ?? '').padStart(width(column)))))
 }
 
 async function warmPath(): Promise<void> {

@@ -6,6 +6,7 @@ import { createContext, events } from '@lamina/testing'
 import { timeoutGuard } from '@lamina/timeout'
 import middy from '@middy/core'
 import { Bench } from 'tinybench'
+import { printTable } from './support/table.js'
 
 // Each sample runs this many invocations back to back, so the sampling timer's own cost is spread thin.
 const batch = 200
@@ -32,18 +33,6 @@ function middyWith(timeoutEarlyInMillis: number): Handler {
 
 const runBatch = (handler: Handler) => async () => {
   for (let i = 0; i < batch; i++) await handler(event, context)
-}
-
-type Row = Record<string, string>
-
-function printTable(title: string, rows: Row[]): void {
-  const columns = Object.keys(rows[0] ?? {})
-  const width = (column: string) => Math.max(column.length, ...rows.map((row) => (row[column] ?? '').length))
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`
-  console.log(`\n${title}`)
-  console.log(line(columns.map((column) => column.padEnd(width(column)))))
-  console.log(line(columns.map((column) => '-'.repeat(width(column)))))
-  for (const row of rows) console.log(line(columns.map((column) => (row[column] ?? '').padStart(width(column)))))
 }
 
 async function main() {

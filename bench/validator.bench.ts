@@ -14,6 +14,7 @@ import { createError } from '@middy/util'
 import type { APIGatewayProxyEventV2 } from 'aws-lambda'
 import { Bench } from 'tinybench'
 import { z } from 'zod'
+import { printTable, type Row } from './support/table.js'
 
 const CreateOrder = z.object({
   sku: z.string().min(1),
@@ -96,18 +97,6 @@ async function check(): Promise<void> {
     )
     if (new Set(statuses).size !== 1) throw new Error(`bench: ${name} case answers differ: ${statuses.join(', ')}`)
   }
-}
-
-type Row = Record<string, string>
-
-function printTable(title: string, rows: Row[]): void {
-  const columns = Object.keys(rows[0] ?? {})
-  const width = (column: string) => Math.max(column.length, ...rows.map((row) => (row[column] ?? '').length))
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`
-  console.log(`\n${title}`)
-  console.log(line(columns.map((column) => column.padEnd(width(column)))))
-  console.log(line(columns.map((column) => '-'.repeat(width(column)))))
-  for (const row of rows) console.log(line(columns.map((column) => (row[column] ?? '').padStart(width(column)))))
 }
 
 async function main(): Promise<void> {

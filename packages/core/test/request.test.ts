@@ -81,6 +81,7 @@ describe('sync hooks run without an await', () => {
   })
 
   test('any thenable is awaited, not only native promises', async () => {
+    // biome-ignore lint/suspicious/noThenProperty: a non-native thenable is exactly what is under test
     const thenable = { then: (resolve: (value: string) => void) => resolve('from thenable') }
     const handler = wrap(() => thenable as unknown as string)
     expect(await handler({}, createContext())).toBe('from thenable')

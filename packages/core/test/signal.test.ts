@@ -55,9 +55,10 @@ describe('request.signal', () => {
   })
 
   test('reading it twice gives the same signal; a success clears the timer', async () => {
-    const handler = wrap(
-      (_e: unknown, _c: unknown, options: { signal: AbortSignal }) => options.signal === options.signal,
-    )
+    const handler = wrap((_e: unknown, _c: unknown, options: { signal: AbortSignal }) => {
+      const first = options.signal
+      return first === options.signal
+    })
     expect(await handler({}, createContext())).toBe(true)
     expect(vi.getTimerCount()).toBe(0)
   })

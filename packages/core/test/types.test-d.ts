@@ -13,7 +13,7 @@ const asOrderEvent = (): Middleware<{ eventType: Order }> => ({ before: () => un
 
 describe('handler first (Middy style)', () => {
   test('the outer callable takes its types from the handler', () => {
-    const handler = wrap(async (event: SQSEvent, _context: AwsContext) => ({ batchItemFailures: [] as string[] }))
+    const handler = wrap(async (_event: SQSEvent, _context: AwsContext) => ({ batchItemFailures: [] as string[] }))
     expectTypeOf(handler).parameter(0).toEqualTypeOf<SQSEvent>()
     expectTypeOf(handler).parameter(1).toEqualTypeOf<AwsContext>()
     expectTypeOf(handler).returns.resolves.toEqualTypeOf<{ batchItemFailures: string[] }>()
