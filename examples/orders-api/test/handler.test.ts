@@ -8,10 +8,13 @@ const lines: string[] = []
 beforeAll(async () => {
   // Lambda-like variables without AWS_EXECUTION_ENV: the example reads its local secrets file.
   restore = setLambdaEnvironment({ AWS_EXECUTION_ENV: undefined, POWERTOOLS_SERVICE_NAME: 'orders-api' })
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk))
-    return true
-  })
+  // Everything Powertools writes (logs on stdout and stderr, EMF on stdout) is kept for the assertions.
+  for (const stream of [process.stdout, process.stderr]) {
+    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk))
+      return true
+    })
+  }
   ;({ handler } = await import('../src/handler.js'))
 })
 afterAll(() => {
