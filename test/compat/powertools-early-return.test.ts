@@ -9,11 +9,9 @@ import type { Logger } from '@aws-lambda-powertools/logger'
 import type { Metrics } from '@aws-lambda-powertools/metrics'
 import type { Tracer } from '@aws-lambda-powertools/tracer'
 import { wrap } from '@lamina/core'
-import { createContext, setLambdaEnvironment } from '@lamina/testing'
+import { captureOutput, createContext, setLambdaEnvironment, startXRayDaemon, type XRayDaemon } from '@lamina/testing'
 import middy from '@middy/core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { captureOutput } from '../../packages/logger/test/support/output.js'
-import { startXRayDaemon, type XRayDaemon } from '../../packages/tracer/test/support/xray-daemon.js'
 
 type Powertools = Awaited<ReturnType<typeof loadPowertools>>
 

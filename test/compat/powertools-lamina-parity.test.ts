@@ -7,11 +7,16 @@ import type { Logger } from '@aws-lambda-powertools/logger'
 import type { Metrics } from '@aws-lambda-powertools/metrics'
 import { wrap } from '@lamina/core'
 import { observability } from '@lamina/observability'
-import { createContext, events, setLambdaEnvironment } from '@lamina/testing'
+import {
+  captureOutput,
+  createContext,
+  events,
+  setLambdaEnvironment,
+  startXRayDaemon,
+  type XRayDaemon,
+} from '@lamina/testing'
 import middy from '@middy/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { captureOutput } from '../../packages/logger/test/support/output.js'
-import { startXRayDaemon, type XRayDaemon } from '../../packages/tracer/test/support/xray-daemon.js'
 
 let daemon: XRayDaemon
 let restoreEnvironment: () => void

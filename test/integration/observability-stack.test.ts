@@ -6,11 +6,17 @@ import { forgetSecret, registerSecret, wrap } from '@lamina/core'
 import { errorMapper } from '@lamina/errors'
 import { errorMessage } from '@lamina/logger'
 import { observability } from '@lamina/observability'
-import { createContext, events, setLambdaEnvironment } from '@lamina/testing'
+import {
+  type CapturedOutput,
+  captureOutput,
+  createContext,
+  events,
+  setLambdaEnvironment,
+  startXRayDaemon,
+  type XRayDaemon,
+} from '@lamina/testing'
 import { timeoutGuard } from '@lamina/timeout'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { type CapturedOutput, captureOutput } from '../../packages/logger/test/support/output.js'
-import { startXRayDaemon, type XRayDaemon } from '../../packages/tracer/test/support/xray-daemon.js'
 
 let daemon: XRayDaemon
 let restoreEnvironment: () => void

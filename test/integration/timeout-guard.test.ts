@@ -2,7 +2,7 @@ import { TimeoutError, wrap } from '@lamina/core'
 import { createContext } from '@lamina/testing'
 import { timeoutGuard } from '@lamina/timeout'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { closedWithin, type SlowServer, startSlowServer } from '../../packages/timeout/test/slow-server.js'
+import { closedWithin, type SlowServer, startSlowServer } from '../support/slow-server.js'
 
 // Real time, real sockets: a 2 s deadline, a 500 ms margin and a handler that never settles.
 // Bounds are generous on purpose (shared, noisy machines): nothing here measures how fast it is.

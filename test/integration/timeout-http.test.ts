@@ -3,7 +3,7 @@ import { errorMapper } from '@lamina/errors'
 import { createContext, events, httpEvents } from '@lamina/testing'
 import { timeoutGuard } from '@lamina/timeout'
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
-import { closedWithin, type SlowServer, startSlowServer } from '../../packages/timeout/test/slow-server.js'
+import { closedWithin, type SlowServer, startSlowServer } from '../support/slow-server.js'
 
 let server: SlowServer
 beforeAll(async () => {

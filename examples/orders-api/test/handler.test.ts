@@ -1,24 +1,19 @@
-import { createContext, events, setLambdaEnvironment } from '@lamina/testing'
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
+import { type CapturedOutput, captureOutput, createContext, events, setLambdaEnvironment } from '@lamina/testing'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 
 let restore: () => void
 let handler: typeof import('../src/handler.js').handler
-const lines: string[] = []
+let output: CapturedOutput
 
 beforeAll(async () => {
   // Lambda-like variables without AWS_EXECUTION_ENV: the example reads its local secrets file.
   restore = setLambdaEnvironment({ AWS_EXECUTION_ENV: undefined, POWERTOOLS_SERVICE_NAME: 'orders-api' })
   // Everything Powertools writes (logs on stdout and stderr, EMF on stdout) is kept for the assertions.
-  for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk))
-      return true
-    })
-  }
+  output = captureOutput()
   ;({ handler } = await import('../src/handler.js'))
 })
 afterAll(() => {
-  vi.restoreAllMocks()
+  output.restore()
   restore()
 })
 
@@ -44,17 +39,14 @@ describe('orders API example', () => {
       createContext(),
     )
     expect(malformed.statusCode).toBe(400)
-    const everything = [notFound.body, invalid.body, malformed.body, ...lines].join('\n')
+    const everything = [notFound.body, invalid.body, malformed.body, output.text()].join('\n')
     expect(everything).not.toContain('local-pricing-key-123')
   })
 
   test('writes a structured log line with the order and an EMF metrics document per invocation', async () => {
-    lines.length = 0
+    const seen = output.records().length
     await post({ sku: 'lamina-shirt', quantity: 1 })
-    const json = lines
-      .flatMap((line) => line.split('\n'))
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line))
+    const json = output.records().slice(seen)
     expect(json.find((entry) => entry.message === 'order priced')).toMatchObject({
       sku: 'lamina-shirt',
       totalCents: 2250,

@@ -2,9 +2,8 @@ import { InvokeStore } from '@aws/lambda-invoke-store'
 import { Logger } from '@aws-lambda-powertools/logger'
 import { wrap } from '@lamina/core'
 import { logging } from '@lamina/logger'
-import { createContext, events, setLambdaEnvironment } from '@lamina/testing'
+import { type CapturedOutput, captureOutput, createContext, events, setLambdaEnvironment, tick } from '@lamina/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type CapturedOutput, captureOutput, tick } from './support/output.js'
 
 let restoreEnvironment: () => void
 let output: CapturedOutput

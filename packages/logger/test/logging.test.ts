@@ -1,9 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger'
 import { type Context, type Middleware, wrap } from '@lamina/core'
 import { errorMessage, eventMessage, logging } from '@lamina/logger'
-import { createContext, events, setLambdaEnvironment } from '@lamina/testing'
+import { type CapturedOutput, captureOutput, createContext, events, setLambdaEnvironment } from '@lamina/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type CapturedOutput, captureOutput } from './support/output.js'
 
 let restoreEnvironment: () => void
 let output: CapturedOutput

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { Logger } from '@aws-lambda-powertools/logger'
 import { containsSecret, forgetSecret, registerSecret, wrap } from '@lamina/core'
 import { logging, redactLoggerOutput } from '@lamina/logger'
-import { createContext, events, setLambdaEnvironment } from '@lamina/testing'
+import { type CapturedOutput, captureOutput, createContext, events, setLambdaEnvironment } from '@lamina/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type CapturedOutput, captureOutput } from './support/output.js'
 
 let restoreEnvironment: () => void
 let output: CapturedOutput

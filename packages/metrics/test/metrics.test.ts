@@ -1,10 +1,9 @@
 import { Metrics } from '@aws-lambda-powertools/metrics'
 import { armTimeout, type Middleware, wrap } from '@lamina/core'
 import { MetricUnit, metrics } from '@lamina/metrics'
-import { createContext, events, setLambdaEnvironment } from '@lamina/testing'
+import { type CapturedOutput, captureOutput, createContext, events, setLambdaEnvironment } from '@lamina/testing'
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { type CapturedOutput, captureOutput } from '../../logger/test/support/output.js'
 
 let restoreEnvironment: () => void
 let output: CapturedOutput

@@ -3,10 +3,16 @@ import { Logger } from '@aws-lambda-powertools/logger'
 import { wrap } from '@lamina/core'
 import { MetricUnit } from '@lamina/metrics'
 import { observability } from '@lamina/observability'
-import { createContext, events, setLambdaEnvironment } from '@lamina/testing'
+import {
+  type CapturedOutput,
+  captureOutput,
+  createContext,
+  events,
+  setLambdaEnvironment,
+  startXRayDaemon,
+  type XRayDaemon,
+} from '@lamina/testing'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { type CapturedOutput, captureOutput } from '../../logger/test/support/output.js'
-import { startXRayDaemon, type XRayDaemon } from '../../tracer/test/support/xray-daemon.js'
 
 let daemon: XRayDaemon
 let restoreEnvironment: () => void

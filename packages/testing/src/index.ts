@@ -26,3 +26,7 @@ export const events = {
 
 /** The HTTP factories, for tests that run the same case through every HTTP source. */
 export const httpEvents = { apiGatewayV1, apiGatewayV2, alb, functionUrl } as const
+export type { CapturedOutput } from './output.js'
+export { captureOutput, tick } from './output.js'
+export type { XRayDaemon } from './xray-daemon.js'
+export { startXRayDaemon } from './xray-daemon.js'

@@ -3,7 +3,7 @@ import { TimeoutError, wrap } from '@lamina/core'
 import { createContext } from '@lamina/testing'
 import { timeoutGuard } from '@lamina/timeout'
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
-import { closedWithin, type SlowServer, startSlowServer } from './slow-server.js'
+import { closedWithin, type SlowServer, startSlowServer } from '../../../test/support/slow-server.js'
 import { never, track } from './track.js'
 
 // Real sockets on 127.0.0.1, fake clocks: the deadline is moved by hand once the server holds the request.

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import type { Tracer } from '@aws-lambda-powertools/tracer'
 import { armTimeout, type Middleware, wrap } from '@lamina/core'
-import { createContext, setLambdaEnvironment } from '@lamina/testing'
+import { createContext, setLambdaEnvironment, startXRayDaemon, type XRayDaemon } from '@lamina/testing'
 import { tracing } from '@lamina/tracer'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { startXRayDaemon, type XRayDaemon } from './support/xray-daemon.js'
 
 let daemon: XRayDaemon
 let restoreEnvironment: () => void
