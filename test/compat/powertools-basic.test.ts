@@ -2,9 +2,7 @@
 // write the same log lines, the same EMF metrics and the same X-Ray subsegments under wrap() as
 // under @middy/core, and end with the same outcome, on every path. Outputs are the real ones:
 // stdout/stderr lines parsed as JSON, and X-Ray documents received over UDP on 127.0.0.1.
-import dgram from 'node:dgram'
-import type { AddressInfo } from 'node:net'
-import { createContext, setLambdaEnvironment } from '@lamina/testing'
+import { captureOutput, createContext, setLambdaEnvironment, startXRayDaemon, type XRayDaemon } from '@lamina/testing'
 import warmup from '@middy/warmup'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type CompatMiddleware, type DifferentialCase, type Outcome, runLamina, runMiddy } from './differential.js'
@@ -26,20 +24,12 @@ async function loadPowertools() {
 
 let powertools: Powertools
 let restoreEnvironment: () => void
-const xrayDaemon = dgram.createSocket('udp4')
-const xrayDocuments: unknown[] = []
+let xrayDaemon: XRayDaemon
 
 beforeAll(async () => {
-  xrayDaemon.on('message', (message) => {
-    // A datagram is a header line, then the segment document.
-    const [, document] = message.toString('utf8').split('\n')
-    if (document) xrayDocuments.push(JSON.parse(document))
-  })
-  await new Promise<void>((resolve) => xrayDaemon.bind(0, '127.0.0.1', resolve))
+  xrayDaemon = await startXRayDaemon()
   restoreEnvironment = setLambdaEnvironment({
-    LAMBDA_TASK_ROOT: '/var/task',
-    _HANDLER: 'index.handler',
-    AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${(xrayDaemon.address() as AddressInfo).port}`,
+    ...xrayDaemon.environment,
     POWERTOOLS_METRICS_NAMESPACE: 'lamina-compat',
     POWERTOOLS_DEV: undefined,
     POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -84,41 +74,19 @@ function parseLine(line: string): unknown {
   }
 }
 
-async function waitForQuietDaemon(): Promise<void> {
-  // UDP delivery on loopback takes a moment; stop once nothing new arrived for 30 ms (at most 3 s).
-  let seen = -1
-  for (let round = 0; round < 100 && seen !== xrayDocuments.length; round++) {
-    seen = xrayDocuments.length
-    await new Promise((resolve) => setTimeout(resolve, 30))
-  }
-}
-
 async function observe(run: () => Promise<{ outcome: Outcome; trace: string[] }>): Promise<Observed> {
-  const written: string[] = []
-  const { stdout, stderr } = process
-  const originalOut = stdout.write
-  const originalErr = stderr.write
-  const capture = (chunk: unknown) => {
-    written.push(String(chunk))
-    return true
-  }
-  xrayDocuments.length = 0
-  stdout.write = capture as typeof stdout.write
-  stderr.write = capture as typeof stderr.write
+  xrayDaemon.documents.length = 0
+  const output = captureOutput()
   let result: { outcome: Outcome; trace: string[] }
   try {
     result = await run()
   } finally {
-    stdout.write = originalOut
-    stderr.write = originalErr
+    output.restore()
   }
-  await waitForQuietDaemon()
-  const lines = written
-    .join('')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map(parseLine)
-  return { ...result, lines, segments: xrayDocuments.map((segment) => normaliseSegment(segment as object)) }
+  // UDP delivery on loopback takes a moment: let every subsegment arrive before comparing.
+  const segments = await xrayDaemon.quiet()
+  const lines = output.lines.filter((line) => line.trim() !== '').map(parseLine)
+  return { ...result, lines, segments: segments.map((segment) => normaliseSegment(segment)) }
 }
 
 /** Runs the case through both engines, each with its own Powertools instances and outputs. */

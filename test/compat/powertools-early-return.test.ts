@@ -3,13 +3,19 @@
 // are still flushed. That path, with throwOnEmptyMetrics and resetKeys on, must write the same
 // lines, the same EMF documents (each exactly once) and the same subsegments under wrap() as
 // under @middy/core, and leave nothing behind for the next invocation.
-import { randomBytes } from 'node:crypto'
 import { cleanupMiddlewares } from '@aws-lambda-powertools/commons'
 import type { Logger } from '@aws-lambda-powertools/logger'
 import type { Metrics } from '@aws-lambda-powertools/metrics'
 import type { Tracer } from '@aws-lambda-powertools/tracer'
 import { wrap } from '@lamina/core'
-import { captureOutput, createContext, setLambdaEnvironment, startXRayDaemon, type XRayDaemon } from '@lamina/testing'
+import {
+  captureOutput,
+  createContext,
+  setLambdaEnvironment,
+  startXRayDaemon,
+  traceHeader,
+  type XRayDaemon,
+} from '@lamina/testing'
 import middy from '@middy/core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
@@ -36,9 +42,7 @@ let restoreEnvironment: () => void
 beforeAll(async () => {
   daemon = await startXRayDaemon()
   restoreEnvironment = setLambdaEnvironment({
-    LAMBDA_TASK_ROOT: '/var/task',
-    _HANDLER: 'index.handler',
-    AWS_XRAY_DAEMON_ADDRESS: daemon.address,
+    ...daemon.environment,
     POWERTOOLS_METRICS_NAMESPACE: 'lamina-compat',
     POWERTOOLS_DEV: undefined,
     POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -47,7 +51,7 @@ beforeAll(async () => {
 })
 
 beforeEach(() => {
-  process.env._X_AMZN_TRACE_ID = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=53995c3f42cd8ad8;Sampled=1`
+  process.env._X_AMZN_TRACE_ID = traceHeader()
 })
 
 afterAll(() => {

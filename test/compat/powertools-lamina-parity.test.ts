@@ -2,7 +2,6 @@
 // carries the same Powertools keys, the ColdStart EMF document is the same, and the handler
 // subsegment has the same name and annotations. Lamina adds (and only adds) the correlation id
 // and the per-invocation metrics.
-import { randomBytes } from 'node:crypto'
 import type { Logger } from '@aws-lambda-powertools/logger'
 import type { Metrics } from '@aws-lambda-powertools/metrics'
 import { wrap } from '@lamina/core'
@@ -13,6 +12,7 @@ import {
   events,
   setLambdaEnvironment,
   startXRayDaemon,
+  traceHeader,
   type XRayDaemon,
 } from '@lamina/testing'
 import middy from '@middy/core'
@@ -24,13 +24,11 @@ let restoreEnvironment: () => void
 beforeAll(async () => {
   daemon = await startXRayDaemon()
   restoreEnvironment = setLambdaEnvironment({
-    LAMBDA_TASK_ROOT: '/var/task',
-    _HANDLER: 'index.handler',
-    AWS_XRAY_DAEMON_ADDRESS: daemon.address,
+    ...daemon.environment,
     POWERTOOLS_METRICS_NAMESPACE: 'lamina-parity',
     POWERTOOLS_DEV: undefined,
     // One trace for both runs, so xray_trace_id compares equal.
-    _X_AMZN_TRACE_ID: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=53995c3f42cd8ad8;Sampled=1`,
+    _X_AMZN_TRACE_ID: traceHeader(),
   })
 })
 

@@ -1,7 +1,7 @@
 // The reference stack: timeoutGuard() first, errorMapper() next, then observability() (tracing,
 // logging, metrics), then the handler. What a user sees on each path: the response, the log
 // lines, the EMF document and the X-Ray subsegment, all captured from the real outputs.
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { forgetSecret, registerSecret, wrap } from '@lamina/core'
 import { errorMapper } from '@lamina/errors'
 import { errorMessage } from '@lamina/logger'
@@ -11,8 +11,10 @@ import {
   captureOutput,
   createContext,
   events,
+  newTraceId,
   setLambdaEnvironment,
   startXRayDaemon,
+  traceHeader,
   type XRayDaemon,
 } from '@lamina/testing'
 import { timeoutGuard } from '@lamina/timeout'
@@ -25,9 +27,7 @@ let output: CapturedOutput
 beforeAll(async () => {
   daemon = await startXRayDaemon()
   restoreEnvironment = setLambdaEnvironment({
-    LAMBDA_TASK_ROOT: '/var/task',
-    _HANDLER: 'index.handler',
-    AWS_XRAY_DAEMON_ADDRESS: daemon.address,
+    ...daemon.environment,
     POWERTOOLS_METRICS_NAMESPACE: 'lamina-stack',
     POWERTOOLS_DEV: undefined,
   })
@@ -35,8 +35,8 @@ beforeAll(async () => {
 
 beforeEach(() => {
   daemon.documents.length = 0
-  const root = `1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`
-  process.env._X_AMZN_TRACE_ID = `Root=${root};Parent=53995c3f42cd8ad8;Sampled=1`
+  const root = newTraceId()
+  process.env._X_AMZN_TRACE_ID = traceHeader(root)
   output = captureOutput()
 })
 

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { Logger } from '@aws-lambda-powertools/logger'
 import { wrap } from '@lamina/core'
 import { MetricUnit } from '@lamina/metrics'
@@ -10,6 +9,7 @@ import {
   events,
   setLambdaEnvironment,
   startXRayDaemon,
+  traceHeader,
   type XRayDaemon,
 } from '@lamina/testing'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -21,9 +21,7 @@ let output: CapturedOutput
 beforeAll(async () => {
   daemon = await startXRayDaemon()
   restoreEnvironment = setLambdaEnvironment({
-    LAMBDA_TASK_ROOT: '/var/task',
-    _HANDLER: 'index.handler',
-    AWS_XRAY_DAEMON_ADDRESS: daemon.address,
+    ...daemon.environment,
     POWERTOOLS_METRICS_NAMESPACE: 'lamina-tests',
     POWERTOOLS_DEV: undefined,
   })
@@ -31,7 +29,7 @@ beforeAll(async () => {
 
 beforeEach(() => {
   daemon.documents.length = 0
-  process.env._X_AMZN_TRACE_ID = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=53995c3f42cd8ad8;Sampled=1`
+  process.env._X_AMZN_TRACE_ID = traceHeader()
   output = captureOutput()
 })
 

@@ -28,5 +28,6 @@ export const events = {
 export const httpEvents = { apiGatewayV1, apiGatewayV2, alb, functionUrl } as const
 export type { CapturedOutput } from './output.js'
 export { captureOutput, tick } from './output.js'
+export { newTraceId, traceHeader } from './trace.js'
 export type { XRayDaemon } from './xray-daemon.js'
 export { startXRayDaemon } from './xray-daemon.js'

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net'
  */
 export interface XRayDaemon {
   readonly address: string
+  /** What the X-Ray SDK needs to send here as it would in Lambda: spread it into setLambdaEnvironment(). */
+  readonly environment: Record<string, string>
   readonly documents: Record<string, any>[]
   /** Waits until `count` documents arrived (bounded: at most ~3 s), then returns them. */
   waitFor(count: number): Promise<Record<string, any>[]>
@@ -23,8 +25,10 @@ export async function startXRayDaemon(): Promise<XRayDaemon> {
     if (document) documents.push(JSON.parse(document))
   })
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
+  const address = `127.0.0.1:${(socket.address() as AddressInfo).port}`
   return {
-    address: `127.0.0.1:${(socket.address() as AddressInfo).port}`,
+    address,
+    environment: { LAMBDA_TASK_ROOT: '/var/task', _HANDLER: 'index.handler', AWS_XRAY_DAEMON_ADDRESS: address },
     documents,
     async waitFor(count) {
       for (let round = 0; round < 150 && documents.length < count; round++) {

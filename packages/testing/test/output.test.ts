@@ -1,5 +1,5 @@
 import dgram from 'node:dgram'
-import { captureOutput, startXRayDaemon } from '@lamina/testing'
+import { captureOutput, newTraceId, startXRayDaemon, traceHeader } from '@lamina/testing'
 import { describe, expect, test } from 'vitest'
 
 describe('captureOutput', () => {
@@ -54,8 +54,23 @@ describe('startXRayDaemon', () => {
       client.close()
       expect(await daemon.waitFor(1)).toEqual([{ name: 'handler', id: '1' }])
       expect(await daemon.quiet()).toHaveLength(1)
+      expect(daemon.environment).toEqual({
+        LAMBDA_TASK_ROOT: '/var/task',
+        _HANDLER: 'index.handler',
+        AWS_XRAY_DAEMON_ADDRESS: daemon.address,
+      })
     } finally {
       daemon.close()
     }
+  })
+})
+
+describe('trace ids', () => {
+  test('each trace id is fresh and in X-Ray’s format; the header is the one Lambda sets', () => {
+    const id = newTraceId()
+    expect(id).toMatch(/^1-[0-9a-f]{8}-[0-9a-f]{24}$/)
+    expect(newTraceId()).not.toBe(id)
+    expect(traceHeader(id)).toBe(`Root=${id};Parent=53995c3f42cd8ad8;Sampled=1`)
+    expect(traceHeader()).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=1$/)
   })
 })

@@ -1,7 +1,13 @@
-import { randomBytes } from 'node:crypto'
 import type { Tracer } from '@aws-lambda-powertools/tracer'
 import { armTimeout, type Middleware, wrap } from '@lamina/core'
-import { createContext, setLambdaEnvironment, startXRayDaemon, type XRayDaemon } from '@lamina/testing'
+import {
+  createContext,
+  newTraceId,
+  setLambdaEnvironment,
+  startXRayDaemon,
+  traceHeader,
+  type XRayDaemon,
+} from '@lamina/testing'
 import { tracing } from '@lamina/tracer'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 
@@ -12,9 +18,7 @@ beforeAll(async () => {
   daemon = await startXRayDaemon()
   // The X-Ray SDK reads these when it is first imported, which tracing() does on demand.
   restoreEnvironment = setLambdaEnvironment({
-    LAMBDA_TASK_ROOT: '/var/task',
-    _HANDLER: 'index.handler',
-    AWS_XRAY_DAEMON_ADDRESS: daemon.address,
+    ...daemon.environment,
     POWERTOOLS_TRACE_ENABLED: undefined,
     POWERTOOLS_TRACER_CAPTURE_RESPONSE: undefined,
     POWERTOOLS_TRACER_CAPTURE_ERROR: undefined,
@@ -26,8 +30,8 @@ let traceId: string
 beforeEach(() => {
   daemon.documents.length = 0
   // A trace of its own per test, as each Lambda invocation has.
-  traceId = `1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`
-  process.env._X_AMZN_TRACE_ID = `Root=${traceId};Parent=53995c3f42cd8ad8;Sampled=1`
+  traceId = newTraceId()
+  process.env._X_AMZN_TRACE_ID = traceHeader(traceId)
 })
 
 afterAll(() => {
