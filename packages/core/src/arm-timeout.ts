@@ -1,3 +1,4 @@
+import { GuardedDeadline } from './guarded-deadline.js'
 import { InvocationRequest } from './request.js'
 import type { Request } from './types.js'
 
@@ -15,6 +16,10 @@ export function armTimeout(request: Request, marginMs: number): boolean {
     )
   }
   if (typeof request.context?.getRemainingTimeInMillis !== 'function') return false
-  request.armTimeout(marginMs)
+  if (!request.useDeadline(new GuardedDeadline(), marginMs)) {
+    throw new Error(
+      'armTimeout must run before anything reads request.signal; put the timeout guard first in the chain.',
+    )
+  }
   return true
 }

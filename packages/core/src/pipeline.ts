@@ -14,7 +14,6 @@ export interface Pipeline {
   after: (Hook | undefined)[]
   onError: (Hook | undefined)[]
   cleanup: (Hook | undefined)[]
-  hasCleanup: boolean
   handler: Handler
   hooks: LifecycleHooks | undefined
 }
@@ -190,7 +189,7 @@ async function handleError(pipeline: Pipeline, request: LiveRequest, error: unkn
 
 /** Cleanup, then the end of the invocation; returns the response (or a promise of it). */
 function finish(pipeline: Pipeline, request: LiveRequest, reached: number): MaybePromise {
-  const cleaning = pipeline.hasCleanup ? runCleanup(pipeline, request, reached) : undefined
+  const cleaning = runCleanup(pipeline, request, reached)
   if (cleaning === undefined) return end(pipeline, request)
   return cleaning.then(() => end(pipeline, request))
 }

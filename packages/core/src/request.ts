@@ -32,18 +32,15 @@ export class InvocationRequest<TEvent = unknown, TContext = Context, TResponse =
    * an invocation that never reads it makes no controller and no timer.
    */
   get signal(): AbortSignal {
-    if (this.#deadline === undefined) this.#deadline = new Deadline(this.context, 0, false)
+    if (this.#deadline === undefined) this.#deadline = new Deadline().start(this.context, 0)
     return this.#deadline.controller.signal
   }
 
-  /** Used by timeout guards: see `armTimeout`. */
-  armTimeout(marginMs: number): void {
-    if (this.#deadline !== undefined) {
-      throw new Error(
-        'armTimeout must run before anything reads request.signal; put the timeout guard first in the chain.',
-      )
-    }
-    this.#deadline = new Deadline(this.context, marginMs, true)
+  /** For `armTimeout`: installs a guard's deadline; false when one exists (the signal was read). */
+  useDeadline(deadline: Deadline, marginMs: number): boolean {
+    if (this.#deadline !== undefined) return false
+    this.#deadline = deadline.start(this.context, marginMs)
+    return true
   }
 
   /** Waits for `value`, unless an armed deadline passes first. */

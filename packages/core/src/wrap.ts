@@ -42,7 +42,6 @@ function add(pipeline: Pipeline, middleware: AnyMiddleware): void {
   pipeline.names.push(middleware.name || `middleware #${pipeline.names.length + 1}`)
   // Taken out of the object and called as plain functions, as Middy does: no hook relies on `this`.
   for (const hook of hookNames) pipeline[hook].push(middleware[hook])
-  pipeline.hasCleanup ||= middleware.cleanup !== undefined
 }
 
 function createWrapped(pipeline: Pipeline) {
@@ -100,7 +99,6 @@ export function wrap(handlerOrOptions?: AnyHandler | WrapOptions, maybeOptions?:
     after: [],
     onError: [],
     cleanup: [],
-    hasCleanup: false,
     handler: handlerFirst ? (handlerOrOptions as Pipeline['handler']) : missingHandler,
     hooks: options?.hooks,
   }

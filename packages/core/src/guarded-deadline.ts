@@ -1,0 +1,39 @@
+import { Deadline } from './deadline.js'
+import type { TimeoutError } from './timeout-error.js'
+
+const noop = () => {}
+// Racing against this changes nothing: what a disarmed guard races against.
+const never = /* @__PURE__ */ new Promise<never>(noop)
+
+/**
+ * A deadline a timeout guard armed: besides aborting the signal, it makes every awaited hook
+ * and handler lose a race against a `TimeoutError`. Kept apart from `Deadline` so code that
+ * never imports `armTimeout` never bundles it.
+ */
+export class GuardedDeadline extends Deadline {
+  #timeout: Promise<never>
+  #rejectTimeout: (error: TimeoutError) => void = noop
+
+  constructor() {
+    super()
+    this.#timeout = new Promise<never>((_, reject) => {
+      this.#rejectTimeout = reject
+    })
+    // The race is the only consumer; without a listener a timeout that fires between awaits
+    // would be reported as an unhandled rejection.
+    this.#timeout.catch(noop)
+  }
+
+  protected override expire(error: TimeoutError): void {
+    this.#rejectTimeout(error)
+    super.expire(error)
+  }
+
+  override settle<T>(value: PromiseLike<T>): PromiseLike<T> {
+    return Promise.race([value, this.#timeout])
+  }
+
+  override disarm(): void {
+    this.#timeout = never
+  }
+}
