@@ -11,7 +11,6 @@ import {
   captureOutput,
   createContext,
   events,
-  newTraceId,
   setLambdaEnvironment,
   startXRayDaemon,
   traceHeader,
@@ -35,8 +34,7 @@ beforeAll(async () => {
 
 beforeEach(() => {
   daemon.documents.length = 0
-  const root = newTraceId()
-  process.env._X_AMZN_TRACE_ID = traceHeader(root)
+  process.env._X_AMZN_TRACE_ID = traceHeader()
   output = captureOutput()
 })
 
