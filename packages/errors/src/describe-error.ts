@@ -1,5 +1,4 @@
-import { TimeoutError } from '@lamina/core'
-import { HttpError, statusText } from './http-error.js'
+import { statusText } from './http-error.js'
 
 /** One problem with the input, as the client sees it. */
 export interface ClientIssue {
@@ -17,38 +16,46 @@ export interface ErrorView {
   issues: ClientIssue[] | undefined
 }
 
-type ErrorLike = {
-  statusCode?: unknown
-  expose?: unknown
-  message?: unknown
-  headers?: unknown
-  issues?: unknown
-}
-
 const isClientOrServerStatus = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 400 && value <= 599
 
-// Duck-typed errors (Middy's createError, http-errors, our ValidationError) carry `statusCode`.
-// A bare `status` is ignored on purpose: HTTP clients put the *downstream* status there, and a
-// failed call to another service is our fault (500), not the caller's 404.
+const serverFault = (): ErrorView => ({
+  status: 500,
+  message: statusText(500),
+  exposed: false,
+  headers: undefined,
+  issues: undefined,
+})
+
+// Every property is read once, into a local: a getter cannot pass a check and then return
+// something else (an object of internals instead of the string that was checked).
+const fieldOf = (error: unknown, key: string): unknown =>
+  (typeof error === 'object' || typeof error === 'function') && error !== null
+    ? (error as Record<string, unknown>)[key]
+    : undefined
+
+// Duck-typed errors (HttpError, TimeoutError, Middy's createError, http-errors, our
+// ValidationError) carry `statusCode`; no `instanceof`, so a second copy of a package in a bundle
+// still maps. A bare `status` is ignored on purpose: HTTP clients put the *downstream* status
+// there, and a failed call to another service is our fault (500), not the caller's 404.
 function statusOf(error: unknown): number {
-  if (error instanceof HttpError || error instanceof TimeoutError) return error.statusCode
-  const statusCode = (error as ErrorLike | null)?.statusCode
+  const statusCode = fieldOf(error, 'statusCode')
   return isClientOrServerStatus(statusCode) ? statusCode : 500
 }
 
-function exposesMessage(error: ErrorLike, status: number): boolean {
+/** The message when the client may read it: a 4xx that says `expose: true` and has a string message. */
+function exposedMessage(error: unknown, status: number): string | undefined {
   // Server faults never reach the client, whatever the error claims.
-  if (status >= 500) return false
-  if (error instanceof HttpError) return error.expose
-  return error.expose === true && typeof error.message === 'string'
+  if (status >= 500 || fieldOf(error, 'expose') !== true) return undefined
+  const message = fieldOf(error, 'message')
+  return typeof message === 'string' ? message : undefined
 }
 
 const headerValue = (value: unknown): value is string | number =>
   (typeof value === 'string' && !/[\r\n]/.test(value)) || typeof value === 'number'
 
-function headersOf(error: ErrorLike): Record<string, string> | undefined {
-  const given = error.headers
+function headersOf(error: unknown): Record<string, string> | undefined {
+  const given = fieldOf(error, 'headers')
   if (typeof given !== 'object' || given === null) return undefined
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries(given)) {
@@ -66,25 +73,38 @@ function pathOf(path: unknown): (string | number)[] {
   })
 }
 
-function issuesOf(error: ErrorLike): ClientIssue[] | undefined {
-  if (!Array.isArray(error.issues)) return undefined
+function issuesOf(error: unknown): ClientIssue[] | undefined {
+  const issues = fieldOf(error, 'issues')
+  if (!Array.isArray(issues)) return undefined
   // Only path and message: whatever else a schema library attaches (input values) stays here.
-  return error.issues.map((issue: { path?: unknown; message?: unknown } | null) => ({
-    path: pathOf(issue?.path),
-    message: String(issue?.message ?? 'Invalid value'),
+  return issues.map((issue: unknown) => ({
+    path: pathOf(fieldOf(issue, 'path')),
+    message: String(fieldOf(issue, 'message') ?? 'Invalid value'),
   }))
 }
 
-/** Reduces any thrown value to what may be shown to the client. */
-export function describeError(error: unknown): ErrorView {
+function describeReadable(error: unknown): ErrorView {
   const status = statusOf(error)
-  const like = (typeof error === 'object' && error !== null ? error : {}) as ErrorLike
-  const exposed = exposesMessage(like, status)
+  const message = exposedMessage(error, status)
+  const exposed = message !== undefined
   return {
     status,
-    message: exposed ? (like.message as string) : statusText(status),
+    message: message ?? statusText(status),
     exposed,
-    headers: headersOf(like),
-    issues: exposed ? issuesOf(like) : undefined,
+    headers: headersOf(error),
+    issues: exposed ? issuesOf(error) : undefined,
+  }
+}
+
+/**
+ * Reduces any thrown value to what may be shown to the client. Never throws: a value that cannot
+ * be read safely (a getter or Proxy trap that throws, an issue that cannot be printed) is a
+ * server fault, answered with a generic 500.
+ */
+export function describeError(error: unknown): ErrorView {
+  try {
+    return describeReadable(error)
+  } catch {
+    return serverFault()
   }
 }
