@@ -1,5 +1,6 @@
 import { Metrics } from '@aws-lambda-powertools/metrics'
 import type { Middleware } from '@lamina/core'
+import { outcomeOf } from './outcome.js'
 import { addOutcomeMetrics, enabledMetrics, type StandardMetrics } from './standard-metrics.js'
 
 export interface MetricsOptions extends StandardMetrics {
@@ -15,10 +16,12 @@ export interface MetricsOptions extends StandardMetrics {
   functionNameDimension?: boolean
 }
 
-// When the invocation started, for Duration: kept on its own request, so overlapping invocations
-// never share it (a symbol property: cheaper per invocation than a WeakMap entry).
+// What this middleware knows about its invocation, kept on the request itself, so overlapping
+// invocations never share it (symbol properties: cheaper per invocation than a WeakMap entry):
+// when it started, for Duration; whether the error path ran (a handler may throw `undefined`).
 const startedAt = Symbol('lamina.metrics.startedAt')
-type TimedRequest = { [startedAt]?: number }
+const errored = Symbol('lamina.metrics.errored')
+type TrackedRequest = { [startedAt]?: number; [errored]?: true }
 
 function createMetrics(options: MetricsOptions): Metrics {
   const { namespace, serviceName, defaultDimensions } = options
@@ -47,13 +50,18 @@ export function metrics(options: MetricsOptions = {}): Middleware<{ context: { m
     name: 'metrics',
     before(request) {
       const { context } = request
-      if (enabled.duration) (request as TimedRequest)[startedAt] = performance.now()
+      if (enabled.duration) (request as TrackedRequest)[startedAt] = performance.now()
       if (enabled.coldStart) instance.captureColdStartMetric(context.functionName)
       context.metrics = instance
     },
+    onError(request) {
+      ;(request as TrackedRequest)[errored] = true
+    },
     cleanup(request) {
-      const { context, error } = request
-      const added = addOutcomeMetrics(instance, enabled, error, (request as TimedRequest)[startedAt])
+      const { context, error, response } = request
+      const tracked = request as TrackedRequest
+      const outcome = outcomeOf(tracked[errored] === true, error, response)
+      const added = addOutcomeMetrics(instance, enabled, outcome, tracked[startedAt])
       if (!added && !instance.hasStoredMetrics()) {
         // Nothing to publish: Powertools would warn, or throw with throwOnEmptyMetrics. Clear the
         // request's dimensions and metadata so they cannot land in the next invocation's document.

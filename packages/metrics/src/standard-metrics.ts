@@ -1,6 +1,6 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics'
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
-import { TimeoutError } from '@lamina/core'
+import type { Outcome } from './outcome.js'
 
 /** The metrics recorded for every invocation; each can be switched off. */
 export interface StandardMetrics {
@@ -8,7 +8,7 @@ export interface StandardMetrics {
   coldStart?: boolean
   /** `Invocations` (Count): 1 per invocation. */
   invocations?: boolean
-  /** `Errors` (Count): 1 when the invocation failed, else 0; client errors (4xx) do not count. */
+  /** `Errors` (Count): 1 when the invocation failed, else 0; errors answered with a 4xx do not count. */
   errors?: boolean
   /** `Timeouts` (Count): 1 when it ended with core's `TimeoutError`, else 0. */
   timeouts?: boolean
@@ -28,23 +28,16 @@ export function enabledMetrics(options: StandardMetrics): EnabledMetrics {
   }
 }
 
-/** A caller's mistake (an HTTP 4xx the error mapper answers) is not the function failing. */
-function isClientError(error: unknown): boolean {
-  const status = (error as { statusCode?: unknown } | null)?.statusCode
-  return typeof status === 'number' && status >= 400 && status < 500
-}
-
-/** Adds the per-invocation metrics, once the outcome (`error`) is known; true when it added any. */
+/** Adds the per-invocation metrics, once the outcome is known; true when it added any. */
 export function addOutcomeMetrics(
   metrics: Metrics,
   enabled: EnabledMetrics,
-  error: unknown,
+  outcome: Outcome,
   startedAt: number | undefined,
 ): boolean {
   if (enabled.invocations) metrics.addMetric('Invocations', MetricUnit.Count, 1)
-  if (enabled.errors)
-    metrics.addMetric('Errors', MetricUnit.Count, error !== undefined && !isClientError(error) ? 1 : 0)
-  if (enabled.timeouts) metrics.addMetric('Timeouts', MetricUnit.Count, error instanceof TimeoutError ? 1 : 0)
+  if (enabled.errors) metrics.addMetric('Errors', MetricUnit.Count, outcome.failed ? 1 : 0)
+  if (enabled.timeouts) metrics.addMetric('Timeouts', MetricUnit.Count, outcome.timedOut ? 1 : 0)
   if (enabled.duration && startedAt !== undefined) {
     metrics.addMetric('Duration', MetricUnit.Milliseconds, performance.now() - startedAt)
   }

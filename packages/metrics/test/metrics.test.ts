@@ -1,7 +1,9 @@
 import { Metrics } from '@aws-lambda-powertools/metrics'
 import { armTimeout, type Middleware, wrap } from '@lamina/core'
+import { errorMapper, NotFound } from '@lamina/errors'
 import { MetricUnit, metrics } from '@lamina/metrics'
 import { type CapturedOutput, captureOutput, createContext, events, setLambdaEnvironment } from '@lamina/testing'
+import { ValidationError } from '@lamina/validator'
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
@@ -134,21 +136,71 @@ describe('metrics: published exactly once, on every path', () => {
     expect(documents()).toEqual([expect.objectContaining({ Invocations: 1, Errors: 1, Timeouts: 0 })])
   })
 
-  it('does not count a client error a mapper answered with a 4xx', async () => {
+  it('does not count a client error errorMapper answered with a 4xx', async () => {
     // Prepare
-    const mapper: Middleware = { onError: () => ({ statusCode: 404 }) }
     const handler = wrap(async () => {
-      throw Object.assign(new Error('no such order'), { statusCode: 404 })
+      throw new NotFound('no such order')
     })
-      .use(mapper)
+      .use(errorMapper())
       .use(metrics())
 
     // Act
     const response = await handler(events.apiGatewayV2(), context())
 
     // Assess
-    expect(response).toEqual({ statusCode: 404 })
+    expect(response).toMatchObject({ statusCode: 404 })
     expect(documents()).toEqual([expect.objectContaining({ Errors: 0 })])
+  })
+
+  it('counts a poison message: an SQS invocation that ends by throwing a 4xx ValidationError', async () => {
+    // Prepare: errorMapper rethrows for SQS, so Lambda retries the batch.
+    const handler = wrap(async () => {
+      throw new ValidationError('order has no sku', { issues: [{ path: ['sku'], message: 'required' }] })
+    })
+      .use(errorMapper())
+      .use(metrics())
+
+    // Act
+    const thrown = await handler(events.sqs([{ id: 1 }]), context()).catch((error: unknown) => error)
+
+    // Assess
+    expect(thrown).toBeInstanceOf(ValidationError)
+    expect(documents()).toEqual([expect.objectContaining({ Errors: 1, Timeouts: 0 })])
+  })
+
+  it('counts a 4xx error nobody answered, and an error answered with a 5xx', async () => {
+    // Prepare
+    const unanswered = wrap(async () => {
+      throw new NotFound('no mapper here')
+    }).use(metrics())
+    const answered500 = wrap(async () => {
+      throw new Error('database down')
+    })
+      .use(errorMapper())
+      .use(metrics())
+
+    // Act
+    await expect(unanswered(events.apiGatewayV2(), context())).rejects.toThrow('no mapper here')
+    const response = await answered500(events.apiGatewayV2(), context())
+
+    // Assess
+    expect(response).toMatchObject({ statusCode: 500 })
+    expect(documents()).toEqual([expect.objectContaining({ Errors: 1 }), expect.objectContaining({ Errors: 1 })])
+  })
+
+  it('counts an invocation that throws undefined or null', async () => {
+    // Prepare
+    const throwing = (value: unknown) =>
+      wrap(async () => {
+        throw value
+      }).use(metrics())
+
+    // Act
+    await expect(throwing(undefined)({}, context())).rejects.toBeUndefined()
+    await expect(throwing(null)({}, context())).rejects.toBeNull()
+
+    // Assess
+    expect(documents()).toEqual([expect.objectContaining({ Errors: 1 }), expect.objectContaining({ Errors: 1 })])
   })
 
   it('publishes once when a later middleware answers early, even with throwOnEmptyMetrics', async () => {
