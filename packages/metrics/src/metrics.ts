@@ -1,7 +1,7 @@
 import { Metrics } from '@aws-lambda-powertools/metrics'
-import type { Middleware } from '@lamina/core'
+import type { Middleware, Request } from '@lamina/core'
 import { outcomeOf } from './outcome.js'
-import { addOutcomeMetrics, enabledMetrics, type StandardMetrics } from './standard-metrics.js'
+import { addOutcomeMetrics, type EnabledMetrics, enabledMetrics, type StandardMetrics } from './standard-metrics.js'
 
 export interface MetricsOptions extends StandardMetrics {
   /** The Powertools Metrics to publish through. Default: a new one from the options below and the environment. */
@@ -32,6 +32,27 @@ function createMetrics(options: MetricsOptions): Metrics {
   })
 }
 
+/** Empties the invocation's part of Powertools' buffer: metrics, dimensions and metadata. */
+function clearInvocation(instance: Metrics): void {
+  instance.clearMetrics()
+  instance.clearDimensions()
+  instance.clearMetadata()
+}
+
+/** Adds the outcome and publishes everything the invocation recorded, if it recorded anything. */
+function publish(instance: Metrics, enabled: EnabledMetrics, functionNameDimension: boolean, request: Request): void {
+  const tracked = request as TrackedRequest
+  const outcome = outcomeOf(tracked[errored] === true, request.error, request.response)
+  const added = addOutcomeMetrics(instance, enabled, outcome, tracked[startedAt])
+  // Nothing to publish: Powertools would warn, or throw with throwOnEmptyMetrics.
+  if (!added && !instance.hasStoredMetrics()) return
+  const functionName = (request.context as { functionName?: unknown } | undefined)?.functionName
+  if (functionNameDimension && typeof functionName === 'string' && functionName !== '') {
+    instance.addDimension('function_name', functionName)
+  }
+  instance.publishStoredMetrics()
+}
+
 /**
  * CloudWatch metrics in Embedded Metric Format on a Powertools Metrics: `ColdStart`,
  * `Invocations`, `Errors`, `Timeouts` and `Duration` for every invocation, and the handler's own
@@ -58,22 +79,14 @@ export function metrics(options: MetricsOptions = {}): Middleware<{ context: { m
       ;(request as TrackedRequest)[errored] = true
     },
     cleanup(request) {
-      const { context, error, response } = request
-      const tracked = request as TrackedRequest
-      const outcome = outcomeOf(tracked[errored] === true, error, response)
-      const added = addOutcomeMetrics(instance, enabled, outcome, tracked[startedAt])
-      if (!added && !instance.hasStoredMetrics()) {
-        // Nothing to publish: Powertools would warn, or throw with throwOnEmptyMetrics. Clear the
-        // request's dimensions and metadata so they cannot land in the next invocation's document.
-        instance.clearDimensions()
-        instance.clearMetadata()
-        return
+      try {
+        publish(instance, enabled, functionNameDimension, request)
+      } finally {
+        // Whatever failed above (a metric the handler recorded with another unit, too many
+        // dimensions, a failed write), nothing of this invocation may land in the next one's
+        // document. After a publish these are empty already, and clearing them again is cheap.
+        clearInvocation(instance)
       }
-      const functionName = context?.functionName
-      if (functionNameDimension && typeof functionName === 'string' && functionName !== '') {
-        instance.addDimension('function_name', functionName)
-      }
-      instance.publishStoredMetrics()
     },
   }
 }

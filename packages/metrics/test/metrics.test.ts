@@ -122,6 +122,73 @@ describe('metrics: what one invocation publishes', () => {
   })
 })
 
+describe('metrics: nothing of one invocation survives into the next', () => {
+  const hostileStatus = () =>
+    Object.defineProperty(new Error('hostile'), 'statusCode', {
+      get() {
+        throw new Error('statusCode getter')
+      },
+    })
+
+  it('publishes an error whose statusCode getter throws, and the next invocation publishes single values', async () => {
+    // Prepare: one handler, so both invocations share its Metrics (as on Lambda).
+    const handler = wrap(async (event: { fail: boolean }) => {
+      if (event.fail) throw hostileStatus()
+      return 'ok'
+    }).use(metrics({ invocations: true }))
+
+    // Act
+    await expect(handler({ fail: true }, context())).rejects.toThrow('hostile')
+    await handler({ fail: false }, context())
+
+    // Assess
+    expect(documents()).toEqual([
+      expect.objectContaining({ Invocations: 1, Errors: 1, Timeouts: 0 }),
+      expect.objectContaining({ Invocations: 1, Errors: 0, Timeouts: 0 }),
+    ])
+  })
+
+  it('counts an answer whose statusCode getter throws as a failure, and leaves nothing behind', async () => {
+    // Prepare
+    const answering: Middleware = { onError: () => hostileStatus() }
+    const handler = wrap(async (event: { fail: boolean }) => {
+      if (event.fail) throw new Error('x')
+      return 'ok'
+    })
+      .use(answering)
+      .use(metrics({ invocations: true }))
+
+    // Act
+    await handler({ fail: true }, context())
+    await handler({ fail: false }, context())
+
+    // Assess
+    expect(documents()).toEqual([
+      expect.objectContaining({ Invocations: 1, Errors: 1 }),
+      expect.objectContaining({ Invocations: 1, Errors: 0 }),
+    ])
+  })
+
+  it('empties the buffer when recording fails half-way, so the next invocation publishes single values', async () => {
+    // Prepare: the first invocation records Timeouts in seconds, so adding the standard Timeouts
+    // (a Count) throws after Invocations and Errors were stored.
+    const reported: unknown[] = []
+    const handler = wrap<{ conflict: boolean }>({ hooks: { cleanupError: (error) => void reported.push(error) } })
+      .use(metrics({ invocations: true }))
+      .handler(async (event, context) => {
+        if (event.conflict) context.metrics.addMetric('Timeouts', MetricUnit.Seconds, 1)
+      })
+
+    // Act
+    await handler({ conflict: true }, context())
+    await handler({ conflict: false }, context())
+
+    // Assess: the failure was reported, and the next document holds single values only.
+    expect(reported).toEqual([expect.objectContaining({ message: expect.stringContaining('Timeouts') })])
+    expect(documents()).toEqual([expect.objectContaining({ Invocations: 1, Errors: 0, Timeouts: 0 })])
+  })
+})
+
 describe('metrics: published exactly once, on every path', () => {
   it('counts an error and rethrows it', async () => {
     // Prepare
