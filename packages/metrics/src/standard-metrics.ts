@@ -28,6 +28,10 @@ export function enabledMetrics(options: StandardMetrics): EnabledMetrics {
   }
 }
 
+// performance.now() differences print as 18.30873699999995; a hundredth of a millisecond is
+// finer than anything a Lambda invocation's duration means.
+const roundToHundredths = (milliseconds: number) => Math.round(milliseconds * 100) / 100
+
 /** Adds the per-invocation metrics, once the outcome is known; true when it added any. */
 export function addOutcomeMetrics(
   metrics: Metrics,
@@ -39,7 +43,7 @@ export function addOutcomeMetrics(
   if (enabled.errors) metrics.addMetric('Errors', MetricUnit.Count, outcome.failed ? 1 : 0)
   if (enabled.timeouts) metrics.addMetric('Timeouts', MetricUnit.Count, outcome.timedOut ? 1 : 0)
   if (enabled.duration && startedAt !== undefined) {
-    metrics.addMetric('Duration', MetricUnit.Milliseconds, performance.now() - startedAt)
+    metrics.addMetric('Duration', MetricUnit.Milliseconds, roundToHundredths(performance.now() - startedAt))
   }
   return enabled.invocations || enabled.errors || enabled.timeouts || (enabled.duration && startedAt !== undefined)
 }

@@ -44,7 +44,9 @@ describe('metrics: what one invocation publishes', () => {
       })
 
     // Act
+    const started = performance.now()
     await handler({}, context())
+    const elapsed = performance.now() - started
 
     // Assess
     const [document, ...rest] = documents()
@@ -58,8 +60,24 @@ describe('metrics: what one invocation publishes', () => {
       Timeouts: 0,
       _aws: { CloudWatchMetrics: [{ Namespace: 'lamina-tests', Dimensions: [['service', 'function_name']] }] },
     })
+    // Duration is part of what the test measured around the call (rounding adds at most 0.005 ms).
     expect(document?.Duration).toBeGreaterThanOrEqual(0)
+    expect(document?.Duration).toBeLessThanOrEqual(elapsed + 0.005)
     expect(document?._aws.CloudWatchMetrics[0].Metrics).toContainEqual({ Name: 'Duration', Unit: 'Milliseconds' })
+  })
+
+  it('measures Duration from before to cleanup, rounded to hundredths of a millisecond', async () => {
+    // Prepare: a controlled clock; the handler takes 18.308737 ms of it.
+    vi.useFakeTimers({ toFake: ['performance'] })
+    const handler = wrap(async () => {
+      vi.advanceTimersByTime(18.308737)
+    }).use(metrics({ duration: true }))
+
+    // Act
+    await handler({}, context())
+
+    // Assess
+    expect(documents()[0]?.Duration).toBe(18.31)
   })
 
   it('writes ColdStart once per container, with the function name and service', async () => {
