@@ -43,8 +43,8 @@ afterEach(() => {
 const canary = () => `CANARY-${randomUUID()}`
 const DbCreds = z.object({ username: z.string(), password: z.string(), port: z.number() })
 
-function stack(specs: Parameters<typeof secrets>[0], options: SecretsOptions = {}) {
-  const logger = new Logger({ serviceName: 'canary' })
+function stack(specs: Parameters<typeof secrets>[0], options: SecretsOptions = {}, serviceName = 'canary') {
+  const logger = new Logger({ serviceName })
   return wrap<unknown>()
     .use(errorMapper())
     .use(logging({ logger, logEvent: true }))
@@ -59,14 +59,21 @@ function stack(specs: Parameters<typeof secrets>[0], options: SecretsOptions = {
     })
 }
 
-const invoke = async (handler: ReturnType<typeof stack>) => {
+const invoke = async (handler: ReturnType<typeof stack>, context = createContext()) => {
   const event = events.apiGatewayV2({ method: 'GET', path: '/orders' })
   try {
-    return { response: await handler(event as never, createContext()) }
+    return { response: await handler(event as never, context) }
   } catch (error) {
     return { error }
   }
 }
+
+/** The JSON log lines written to stdout (Powertools writes one JSON document per line). */
+const jsonLines = () =>
+  captured
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
 
 function expectNowhere(secretsToFind: string[], outcome: unknown): void {
   const everything = [...captured, JSON.stringify(outcome), format('%o', outcome)].join('\n')
@@ -149,5 +156,54 @@ describe('a canary secret never reaches a log line or a response', () => {
     // Assess
     expect(outcome.response).toMatchObject({ statusCode: 503 })
     expect(JSON.parse((outcome.response as { body: string }).body).message).not.toContain('canary/missing')
+  })
+})
+
+describe('what is redacted: the secret parts, not everything', () => {
+  it('an RDS secret masks the password and keeps service, function name, host and db name readable', async () => {
+    // Prepare: the secret's dbname is the service's name, as it often is.
+    const password = canary()
+    const host = 'orders.cluster-c9akciq32.eu-west-1.rds.amazonaws.com'
+    server.setSecret(
+      'orders/rds',
+      JSON.stringify({ engine: 'postgres', dbname: 'orders', username: 'app', password, host, port: 5432 }),
+    )
+    const handler = stack({ db: { id: 'orders/rds', json: true } }, {}, 'orders')
+    // Act
+    const outcome = await invoke(handler, createContext({ functionName: 'orders-create' }))
+    // Assess
+    expect(outcome.response).toMatchObject({ statusCode: 200 })
+    const lines = jsonLines()
+    expect(lines.length).toBeGreaterThan(2)
+    for (const line of lines) expect(line).toMatchObject({ service: 'orders', function_name: 'orders-create' })
+    const connecting = lines.find((line) => line.message === 'connecting') as { secrets: { db: unknown } }
+    expect(connecting.secrets.db).toEqual({
+      engine: 'postgres',
+      dbname: 'orders',
+      username: 'app',
+      password: '****',
+      host,
+      port: 5432,
+    })
+    expectNowhere([password], outcome)
+  })
+
+  it('masks what the secret lists in redact, and everything with redact: all', async () => {
+    // Prepare
+    const refreshToken = canary()
+    const clientId = canary()
+    const everything = { region: `eu-${canary()}`, note: canary() }
+    server.setSecret('canary/oauth', JSON.stringify({ oauth: { clientId, refresh: refreshToken } }))
+    server.setSecret('canary/all', JSON.stringify(everything))
+    const handler = stack({
+      oauth: { id: 'canary/oauth', json: true, redact: ['oauth.refresh'] },
+      all: { id: 'canary/all', json: true, redact: 'all' },
+    })
+    // Act
+    const outcome = await invoke(handler)
+    // Assess: the listed path and every value of the 'all' secret are masked; the rest is readable.
+    expect(outcome.response).toMatchObject({ statusCode: 200 })
+    expectNowhere([refreshToken, everything.region, everything.note], outcome)
+    expect(captured.join('\n')).toContain(clientId)
   })
 })

@@ -1,5 +1,5 @@
-import { registerFetched } from './redaction.js'
-import type { FetchedSecret, SecretSource, SecretTarget, WarningSink } from './types.js'
+import { addToPolicy, emptyPolicy, type RedactionPolicy, registerFetched } from './redaction.js'
+import type { FetchedSecret, RedactOption, SecretSource, SecretTarget, WarningSink } from './types.js'
 
 export interface CachePolicy {
   ttlMs: number
@@ -21,6 +21,10 @@ export interface Entry {
   pending: Promise<CachedSecret> | undefined
   /** The last fetch failed: serve the stale value (within staleIfErrorMs) while retrying in the background. */
   failing: boolean
+  /** What of each fetched value is registered for masking: the union of the definitions sharing this entry. */
+  readonly redaction: RedactionPolicy
+  /** Redaction warnings already given for this entry (each once per middleware instance). */
+  readonly warned: Set<string>
 }
 
 /** Raised when a fetch fails and nothing may be served instead; the middleware names the secret. */
@@ -44,14 +48,25 @@ export class SecretCache {
     private readonly logger: WarningSink,
   ) {}
 
-  /** The entry for a target; targets with the same (id, versionStage, versionId) share one. */
-  entry(target: SecretTarget): Entry {
+  /**
+   * The entry for a target; targets with the same (id, versionStage, versionId) share one, and
+   * what is masked of it is the union of their `redact` options (`undefined`: the defaults).
+   */
+  entry(target: SecretTarget, redact?: RedactOption): Entry {
     const key = keyOf(target)
     let entry = this.#entries.get(key)
     if (entry === undefined) {
-      entry = { target, current: undefined, pending: undefined, failing: false }
+      entry = {
+        target,
+        current: undefined,
+        pending: undefined,
+        failing: false,
+        redaction: emptyPolicy(),
+        warned: new Set(),
+      }
       this.#entries.set(key, entry)
     }
+    addToPolicy(entry.redaction, redact)
     return entry
   }
 
@@ -102,10 +117,36 @@ export class SecretCache {
     }
   }
 
+  /** Registers the secret parts for masking before anyone can see the value; warns about gaps, once. */
+  #register(entry: Entry, secret: FetchedSecret): void {
+    const report = registerFetched(secret, entry.redaction)
+    const warnOnce = (key: string, message: string, details: Record<string, unknown>) => {
+      if (entry.warned.has(key)) return
+      entry.warned.add(key)
+      this.logger.warn(message, { secretId: entry.target.id, ...details })
+    }
+    for (const path of report.unmatchedPaths) {
+      warnOnce(
+        `path:${path}`,
+        'A redact path matches nothing in this secret, so nothing is masked there; check its spelling.',
+        {
+          path,
+        },
+      )
+    }
+    if (report.json && report.registered === 0 && entry.redaction.unreviewed) {
+      warnOnce(
+        'nothing',
+        "Nothing in this JSON secret is masked in logs: none of its keys is a sensitive one. List what is secret with redact: ['path'] (or 'all'), or redact: [] if nothing is.",
+        {},
+      )
+    }
+  }
+
   #fetch(entry: Entry): Promise<CachedSecret> {
     const fetching = this.source.fetch(entry.target).then(
       (secret) => {
-        registerFetched(secret)
+        this.#register(entry, secret)
         const cached = { secret, fetchedAt: Date.now() }
         entry.current = cached
         entry.pending = undefined

@@ -1,6 +1,6 @@
 import type { CachedSecret } from './cache.js'
 import { SecretFormatError } from './errors.js'
-import type { FetchedSecret, SchemaIssue, SchemaLike, SecretDefinition, SecretTarget } from './types.js'
+import type { FetchedSecret, RedactOption, SchemaIssue, SchemaLike, SecretDefinition, SecretTarget } from './types.js'
 
 export const notDecoded: unique symbol = Symbol('not decoded')
 
@@ -10,6 +10,8 @@ type Kind = 'text' | 'binary' | 'json' | 'schema'
 export class SecretBinding {
   readonly target: SecretTarget
   readonly kind: Kind
+  /** This definition's `redact` option, validated; the cache entry registers the union. */
+  readonly redact: RedactOption | undefined
   readonly #schema: SchemaLike | undefined
   // One decoded value per fetched secret object: decoding (JSON.parse, schema) happens once per fetch.
   readonly #decoded = new WeakMap<CachedSecret, unknown>()
@@ -20,6 +22,7 @@ export class SecretBinding {
   ) {
     this.target = { id: definition.id, versionStage: definition.versionStage, versionId: definition.versionId }
     this.#schema = definition.schema
+    this.redact = definition.redact
     this.kind = definition.schema ? 'schema' : definition.binary ? 'binary' : definition.json ? 'json' : 'text'
   }
 

@@ -1,7 +1,9 @@
 export { SecretFormatError, SecretsUnavailableError } from './errors.js'
+export { defaultSensitiveKeys, isSensitiveKey } from './redaction.js'
 export { secrets } from './secrets.js'
 export { LocalSecretError } from './sources.js'
 export type {
+  RedactOption,
   SchemaLike,
   SchemaOutput,
   SecretControls,

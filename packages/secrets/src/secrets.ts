@@ -30,7 +30,25 @@ function definitionOf(name: string, spec: SecretSpec): SecretDefinition {
   if (definition.binary && (definition.json || schema !== undefined)) {
     throw new TypeError(`${where} asks for both binary and JSON; choose one.`)
   }
+  checkRedact(where, definition.redact)
   return definition
+}
+
+/** A short, value-free description of what was passed, for error messages. */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
+  return value === null ? 'null' : typeof value
+}
+
+function checkRedact(where: string, redact: unknown): void {
+  if (redact === undefined || redact === 'all') return
+  const isPath = (path: unknown) => typeof path === 'string' && path.split('.').every((segment) => segment !== '')
+  if (!Array.isArray(redact) || !redact.every(isPath)) {
+    const bad = Array.isArray(redact) ? redact.find((path) => !isPath(path)) : redact
+    throw new TypeError(
+      `${where} has redact: ${Array.isArray(redact) ? `[…, ${shown(bad)}, …]` : shown(bad)}; use 'all', or a list of dotted paths into the stored JSON like ['password', 'oauth.refresh'] (no empty segments).`,
+    )
+  }
 }
 
 function policyOf(options: SecretsOptions): CachePolicy {

@@ -27,6 +27,15 @@ export type SchemaOutput<S> = S extends { readonly '~standard': { readonly types
     : unknown
   : unknown
 
+/**
+ * Which values of a JSON secret are masked in logs besides those under sensitive keys
+ * (`password`, `token`, `apiKey`... see the README): dotted paths into the stored JSON
+ * (`'oauth.refresh'`; `*` matches any key or index: `'users.*.pin'`), or `'all'` for every
+ * string and number in it. `[]` says "the default keys are enough" and silences the warning
+ * for a JSON secret in which nothing is masked.
+ */
+export type RedactOption = 'all' | readonly string[]
+
 /** One secret, in full. */
 export interface SecretDefinition {
   /** Secret name or ARN. */
@@ -41,6 +50,8 @@ export interface SecretDefinition {
   versionStage?: string
   /** A specific version. Part of the cache key. */
   versionId?: string
+  /** What else to mask in logs: paths into the stored JSON, or `'all'`. See `RedactOption`. */
+  redact?: RedactOption
 }
 
 /** A secret id (a string) or its full definition. */

@@ -54,7 +54,7 @@ export class SecretStore {
     private readonly cache: SecretCache,
   ) {
     this.#byName = new Map(bindings.map((binding) => [binding.name, binding]))
-    this.#entries = bindings.map((binding) => cache.entry(binding.target))
+    this.#entries = bindings.map((binding) => cache.entry(binding.target, binding.redact))
   }
 
   /**
@@ -93,7 +93,8 @@ export class SecretStore {
         `context.secrets.refresh("${name}"): no such secret; the names given to secrets() are ${[...this.#byName.keys()].join(', ')}.`,
       )
     }
-    const fetched = await this.cache.refresh(this.cache.entry(binding.target)).catch(unavailable(binding))
+    const entry = this.#entries[this.bindings.indexOf(binding)] as Entry
+    const fetched = await this.cache.refresh(entry).catch(unavailable(binding))
     ;(view as unknown as Record<string, unknown>)[name] = await this.#decoded(binding, fetched)
   }
 

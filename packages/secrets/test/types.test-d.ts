@@ -1,7 +1,7 @@
 import { type Context, type Middleware, wrap } from '@lamina/core'
 import { describe, expectTypeOf, it } from 'vitest'
 import { z } from 'zod'
-import { type SecretValues, secrets } from '../src/index.ts'
+import { type RedactOption, type SecretValues, secrets } from '../src/index.ts'
 
 const DbCreds = z.object({ username: z.string(), password: z.string(), port: z.number() })
 
@@ -47,6 +47,29 @@ describe('secrets() types', () => {
     wrap(async (_event: unknown, context: Context & { secrets: SecretValues<typeof specs> }) => {
       expectTypeOf(context.secrets.apiKey).toEqualTypeOf<string>()
     }).use(middleware)
+  })
+
+  it('types redact: a list of paths or all, without changing the value type', () => {
+    const middleware = secrets({
+      db: { id: 'prod/db', schema: DbCreds, redact: ['password', 'oauth.refresh'] },
+      everything: { id: 'prod/all', json: true, redact: 'all' },
+      reviewed: { id: 'prod/flags', json: true, redact: [] },
+    })
+    wrap<unknown>()
+      .use(middleware)
+      .handler(async (_event, context) => {
+        expectTypeOf(context.secrets.db).toEqualTypeOf<z.output<typeof DbCreds>>()
+        expectTypeOf(context.secrets.everything).toEqualTypeOf<Record<string, unknown>>()
+      })
+    const paths: readonly string[] = ['password']
+    secrets({ db: { id: 'prod/db', redact: paths } })
+    expectTypeOf<RedactOption>().toEqualTypeOf<'all' | readonly string[]>()
+    // @ts-expect-error redact takes 'all' or a list, not one path
+    secrets({ db: { id: 'prod/db', redact: 'password' } })
+    // @ts-expect-error paths are strings
+    secrets({ db: { id: 'prod/db', redact: [1] } })
+    // @ts-expect-error 'all' is the only word
+    secrets({ db: { id: 'prod/db', redact: 'everything' } })
   })
 
   it('rejects what is not a secret definition', () => {
