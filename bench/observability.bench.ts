@@ -86,7 +86,6 @@ async function runScenario(tracingOn: boolean): Promise<void> {
       logger.refreshSampleRateCalculation()
       logger.addContext(context)
       logger.appendKeys({ correlation_id: event.requestContext.requestId })
-      const startedAt = performance.now()
       metrics.captureColdStartMetric(context.functionName)
       let error: unknown
       try {
@@ -99,10 +98,8 @@ async function runScenario(tracingOn: boolean): Promise<void> {
         if (subsegment) tracer.addErrorAsMetadata(thrown as Error)
         throw thrown
       } finally {
-        metrics.addMetric('Invocations', MetricUnit.Count, 1)
         metrics.addMetric('Errors', MetricUnit.Count, error === undefined ? 0 : 1)
         metrics.addMetric('Timeouts', MetricUnit.Count, 0)
-        metrics.addMetric('Duration', MetricUnit.Milliseconds, performance.now() - startedAt)
         metrics.addDimension('function_name', context.functionName)
         metrics.publishStoredMetrics()
         logger.clearBuffer()

@@ -54,10 +54,10 @@ function publish(instance: Metrics, enabled: EnabledMetrics, functionNameDimensi
 }
 
 /**
- * CloudWatch metrics in Embedded Metric Format on a Powertools Metrics: `ColdStart`,
- * `Invocations`, `Errors`, `Timeouts` and `Duration` for every invocation, and the handler's own
- * through `context.metrics`. Everything the invocation recorded is published once, in `cleanup`,
- * on every path; an invocation that recorded nothing publishes nothing and never throws.
+ * CloudWatch metrics in Embedded Metric Format on a Powertools Metrics: `ColdStart`, `Errors` and
+ * `Timeouts` for every invocation (`Invocations` and `Duration` when asked), and the handler's
+ * own through `context.metrics`. Everything the invocation recorded is published once, in
+ * `cleanup`, on every path; an invocation that recorded nothing publishes nothing and never throws.
  */
 export function metrics(options: MetricsOptions = {}): Middleware<{ context: { metrics: Metrics } }> {
   if (options.metrics !== undefined && !(options.metrics instanceof Metrics)) {

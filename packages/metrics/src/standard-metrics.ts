@@ -2,17 +2,17 @@ import type { Metrics } from '@aws-lambda-powertools/metrics'
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
 import type { Outcome } from './outcome.js'
 
-/** The metrics recorded for every invocation; each can be switched off. */
+/** The metrics recorded for every invocation; each can be switched on or off. */
 export interface StandardMetrics {
-  /** `ColdStart` (Count), once per container, in its own EMF document as Powertools writes it. */
+  /** `ColdStart` (Count), once per container, in its own EMF document as Powertools writes it. Default on. */
   coldStart?: boolean
-  /** `Invocations` (Count): 1 per invocation. */
+  /** `Invocations` (Count): 1 per invocation. Default off: Lambda's own `AWS/Lambda` Invocations is free. */
   invocations?: boolean
-  /** `Errors` (Count): 1 when the invocation failed, else 0; errors answered with a 4xx do not count. */
+  /** `Errors` (Count): 1 when the invocation failed, else 0; errors answered with a 4xx do not count. Default on. */
   errors?: boolean
-  /** `Timeouts` (Count): 1 when it ended with core's `TimeoutError`, else 0. */
+  /** `Timeouts` (Count): 1 when it ended with core's `TimeoutError`, else 0. Default on. */
   timeouts?: boolean
-  /** `Duration` (Milliseconds): from this middleware's `before` to its `cleanup`. */
+  /** `Duration` (Milliseconds): from this middleware's `before` to its `cleanup`. Default off: Lambda's own is free. */
   duration?: boolean
 }
 
@@ -21,10 +21,12 @@ export type EnabledMetrics = Required<StandardMetrics>
 export function enabledMetrics(options: StandardMetrics): EnabledMetrics {
   return {
     coldStart: options.coldStart ?? true,
-    invocations: options.invocations ?? true,
+    // Off by default: Lambda publishes Invocations and Duration in AWS/Lambda for free, and
+    // each custom metric is billed.
+    invocations: options.invocations ?? false,
     errors: options.errors ?? true,
     timeouts: options.timeouts ?? true,
-    duration: options.duration ?? true,
+    duration: options.duration ?? false,
   }
 }
 

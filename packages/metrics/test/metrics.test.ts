@@ -34,7 +34,7 @@ const metricNames = (document: Record<string, any>) =>
 const context = () => createContext({ functionName: 'orders-fn' })
 
 describe('metrics: what one invocation publishes', () => {
-  it('publishes the handler’s metrics with Invocations, Errors, Timeouts and Duration in one EMF document', async () => {
+  it('publishes the handler’s metrics with Errors and Timeouts in one EMF document, by default nothing more', async () => {
     // Prepare
     const handler = wrap<unknown>()
       .use(metrics())
@@ -44,23 +44,35 @@ describe('metrics: what one invocation publishes', () => {
       })
 
     // Act
-    const started = performance.now()
     await handler({}, context())
-    const elapsed = performance.now() - started
 
-    // Assess
+    // Assess: Invocations and Duration are Lambda's own AWS/Lambda metrics, free; opt-in here.
     const [document, ...rest] = documents()
     expect(rest).toHaveLength(0)
     expect(document).toMatchObject({
       service: 'lamina-test',
       function_name: 'orders-fn',
       OrdersPlaced: 2,
-      Invocations: 1,
       Errors: 0,
       Timeouts: 0,
       _aws: { CloudWatchMetrics: [{ Namespace: 'lamina-tests', Dimensions: [['service', 'function_name']] }] },
     })
-    // Duration is part of what the test measured around the call (rounding adds at most 0.005 ms).
+    expect(metricNames(document as object)).toEqual(['Errors', 'OrdersPlaced', 'Timeouts'])
+    expect(coldStarts()).toHaveLength(1)
+  })
+
+  it('adds Invocations and Duration when asked, Duration within the time the test measured around the call', async () => {
+    // Prepare
+    const handler = wrap(async () => 'ok').use(metrics({ invocations: true, duration: true }))
+
+    // Act
+    const started = performance.now()
+    await handler({}, context())
+    const elapsed = performance.now() - started
+
+    // Assess: rounding to hundredths adds at most 0.005 ms.
+    const [document] = documents()
+    expect(document).toMatchObject({ Invocations: 1, Errors: 0, Timeouts: 0 })
     expect(document?.Duration).toBeGreaterThanOrEqual(0)
     expect(document?.Duration).toBeLessThanOrEqual(elapsed + 0.005)
     expect(document?._aws.CloudWatchMetrics[0].Metrics).toContainEqual({ Name: 'Duration', Unit: 'Milliseconds' })
@@ -121,7 +133,7 @@ describe('metrics: what one invocation publishes', () => {
 
     // Assess
     expect(seen).toBe(instance)
-    expect(documents()[0]).toMatchObject({ service: 'billing', stage: 'prod', Invocations: 1 })
+    expect(documents()[0]).toMatchObject({ service: 'billing', stage: 'prod', Errors: 0 })
   })
 
   it('sets the options it creates a Metrics with', async () => {
@@ -218,7 +230,7 @@ describe('metrics: published exactly once, on every path', () => {
     await expect(handler({}, context())).rejects.toThrow('database down')
 
     // Assess
-    expect(documents()).toEqual([expect.objectContaining({ Invocations: 1, Errors: 1, Timeouts: 0 })])
+    expect(documents()).toEqual([expect.objectContaining({ Errors: 1, Timeouts: 0 })])
   })
 
   it('does not count a client error errorMapper answered with a 4xx', async () => {
@@ -301,7 +313,7 @@ describe('metrics: published exactly once, on every path', () => {
 
     // Assess
     expect(response).toBe('early')
-    expect(documents()).toEqual([expect.objectContaining({ Invocations: 1 })])
+    expect(documents()).toEqual([expect.objectContaining({ Errors: 0 })])
   })
 
   it('publishes nothing and never throws when the invocation recorded no metric', async () => {
@@ -352,7 +364,7 @@ describe('metrics: published exactly once, on every path', () => {
 
     // Assess
     expect(error).toMatchObject({ name: 'TimeoutError' })
-    expect(documents()).toEqual([expect.objectContaining({ Invocations: 1, Errors: 1, Timeouts: 1 })])
+    expect(documents()).toEqual([expect.objectContaining({ Errors: 1, Timeouts: 1 })])
   })
 
   it('writes exactly the standard metrics that are switched on', async () => {

@@ -61,7 +61,7 @@ describe('observability()', () => {
     // Assess
     const records = output.records()
     expect(records.find((line) => line.message === 'order placed')).toMatchObject({ correlation_id: 'req-obs' })
-    expect(records.find((line) => 'OrdersPlaced' in line)).toMatchObject({ Invocations: 1, function_name: 'orders' })
+    expect(records.find((line) => 'OrdersPlaced' in line)).toMatchObject({ Errors: 0, function_name: 'orders' })
     const [segment] = await daemon.waitFor(1)
     expect(segment).toMatchObject({ name: '## index.handler', annotations: { ColdStart: true } })
   })
@@ -72,7 +72,7 @@ describe('observability()', () => {
     const handler = wrap(async () => 'ok').use(
       observability({
         logger: { logger, logEvent: true },
-        metrics: { namespace: 'given-namespace', invocations: false },
+        metrics: { namespace: 'given-namespace', invocations: true, timeouts: false },
         tracer: { enabled: false },
       }),
     )
@@ -88,7 +88,8 @@ describe('observability()', () => {
     })
     const document = records.find((line) => 'Errors' in line)
     expect(document?._aws.CloudWatchMetrics[0].Namespace).toBe('given-namespace')
-    expect(document).not.toHaveProperty('Invocations')
-    expect(await daemon.quiet()).toHaveLength(0)
+    expect(document).toMatchObject({ Invocations: 1 })
+    expect(document).not.toHaveProperty('Timeouts')
+    expect(await daemon.flush()).toHaveLength(0)
   })
 })
