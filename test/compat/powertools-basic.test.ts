@@ -83,8 +83,8 @@ async function observe(run: () => Promise<{ outcome: Outcome; trace: string[] }>
   } finally {
     output.restore()
   }
-  // UDP delivery on loopback takes a moment: let every subsegment arrive before comparing.
-  const segments = await xrayDaemon.quiet()
+  // Every subsegment the X-Ray SDK queued during the run has arrived before comparing.
+  const segments = await xrayDaemon.flush()
   const lines = output.lines.filter((line) => line.trim() !== '').map(parseLine)
   return { ...result, lines, segments: segments.map((segment) => normaliseSegment(segment)) }
 }

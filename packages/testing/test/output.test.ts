@@ -53,7 +53,7 @@ describe('startXRayDaemon', () => {
       )
       client.close()
       expect(await daemon.waitFor(1)).toEqual([{ name: 'handler', id: '1' }])
-      expect(await daemon.quiet()).toHaveLength(1)
+      expect(await daemon.flush()).toHaveLength(1)
       expect(daemon.environment).toEqual({
         LAMBDA_TASK_ROOT: '/var/task',
         _HANDLER: 'index.handler',

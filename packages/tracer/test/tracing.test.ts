@@ -161,7 +161,7 @@ describe('tracing: the handler subsegment', () => {
     await handler({}, createContext())
 
     // Assess
-    expect(await daemon.quiet()).toHaveLength(0)
+    expect(await daemon.flush()).toHaveLength(0)
   })
 
   it('stays out of the way when the given Tracer is off or there is no segment to trace under', async () => {
@@ -182,7 +182,7 @@ describe('tracing: the handler subsegment', () => {
 
     // Assess
     expect(response).toBe('ok')
-    expect(await daemon.quiet()).toHaveLength(0)
+    expect(await daemon.flush()).toHaveLength(0)
   })
 
   it('names the subsegment after the function when _HANDLER is not set', async () => {
