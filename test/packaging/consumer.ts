@@ -88,27 +88,37 @@ export const handler = wrap<APIGatewayProxyEventV2>()
     void event.body.customer
     return { statusCode: 200, body: String(order + context.getRemainingTimeInMillis()), aborted: signal.aborted }
   })
+// A full HTTP chain, assigned to the handler type from @types/aws-lambda as users annotate exports.
+export const api = wrap<APIGatewayProxyEventV2>()
+  .use(timeoutGuard())
+  .use(errorMapper())
+  .handler(async () => ({ statusCode: 200, body: 'ok' }))
+export const lambdaHandler: APIGatewayProxyHandlerV2 = api
 export const direct = wrap(async (event: { id: string }) => event.id.length)
 // @ts-expect-error the wrapped handler takes the raw event
 void direct({ id: 1 }, createContext())
 export const result: Promise<number> = direct({ id: 'a' }, createContext())
 `
 
-export const typedEsmConsumer = (names: string[]) => `import type { APIGatewayProxyEventV2 } from 'aws-lambda'
+const typedImports = `import type { APIGatewayProxyEventV2, APIGatewayProxyHandlerV2 } from 'aws-lambda'
 import { type Middleware, wrap } from '@lamina/core'
+import { errorMapper } from '@lamina/errors'
+import { timeoutGuard } from '@lamina/timeout'`
+
+export const typedEsmConsumer = (names: string[]) => `${typedImports}
 import { createContext } from '@lamina/testing'
 ${names.map((name, index) => `import * as package${index} from '${name}'`).join('\n')}
 export const all = [${names.map((_, index) => `package${index}`).join(', ')}]
 ${typedBody}`
 
-export const typedCjsConsumer = (names: string[]) => `import type { APIGatewayProxyEventV2 } from 'aws-lambda'
-import { type Middleware, wrap } from '@lamina/core'
+export const typedCjsConsumer = (names: string[]) => `${typedImports}
 import { createContext } from '@lamina/testing'
 ${names.map((name, index) => `import package${index} = require('${name}')`).join('\n')}
 export const all = [${names.map((_, index) => `package${index}`).join(', ')}]
 ${typedBody}`
 
-export const consumerTsconfig = {
+/** The consumer's tsconfig, strict, with `exactOptionalPropertyTypes` as asked (many strict projects turn it on). */
+export const consumerTsconfig = (exactOptionalPropertyTypes: boolean) => ({
   compilerOptions: {
     target: 'ES2022',
     lib: ['ES2023'],
@@ -116,9 +126,24 @@ export const consumerTsconfig = {
     moduleResolution: 'NodeNext',
     types: ['node'],
     strict: true,
+    exactOptionalPropertyTypes,
     noEmit: true,
     rootDir: '.',
     skipLibCheck: false,
   },
   files: ['esm-consumer.mts', 'cjs-consumer.cts'],
-}
+})
+
+/** observability() on whatever Powertools is installed, one invocation, Lambda-like variables; prints the result. */
+export const observabilityScript = `import { wrap } from '@lamina/core'
+import { observability } from '@lamina/observability'
+import { createContext, events, setLambdaEnvironment } from '@lamina/testing'
+// Lambda's variables, without AWS_EXECUTION_ENV: tracing stays off, no X-Ray daemon needed.
+setLambdaEnvironment({ AWS_LAMBDA_FUNCTION_NAME: 'packaging', POWERTOOLS_SERVICE_NAME: 'packaging', AWS_EXECUTION_ENV: undefined })
+const handler = wrap(async (event, context) => {
+  context.logger.info('handled')
+  return { statusCode: 200, body: 'ok' }
+}).use(observability({ metrics: { namespace: 'packaging' } }))
+const result = await handler(events.apiGatewayV2({ path: '/' }), createContext({ functionName: 'packaging' }))
+console.log(JSON.stringify({ result }))
+`

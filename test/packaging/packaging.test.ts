@@ -1,27 +1,30 @@
 // Teams install single packages: build the tree, `npm pack` every package, install the tarballs
 // into an empty project outside the repo (no workspace links), then load each one from ESM and
-// CommonJS, run a wrapped handler, and typecheck a consumer with TypeScript 5.9 and 7. A broken
-// exports map or a missing file fails here, not for a user.
+// CommonJS, run a wrapped handler, and typecheck a consumer with TypeScript 5.9 and 7, with
+// exactOptionalPropertyTypes off and on. Powertools is a peer dependency: the consumer is
+// installed with the lowest version the peer range allows and with the latest one the registry
+// has in that range, each with one copy of @aws-lambda-powertools/commons and the observability
+// stack working. A broken exports map, a missing file or a second Powertools fails here, not for a user.
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cleanEnv, ensurePackagesBuilt, repoRoot as root } from '../support/built-packages.ts'
 import {
   cjsHandlerScript,
   consumerTsconfig,
   esmHandlerScript,
   importAllScript,
+  observabilityScript,
   requireAllScript,
   typedCjsConsumer,
   typedEsmConsumer,
 } from './consumer.js'
 
 const run = promisify(execFile)
-const root = fileURLToPath(new URL('../../', import.meta.url))
 const minutes = 60_000
 
 interface PackageInfo {
@@ -32,9 +35,6 @@ interface PackageInfo {
 }
 
 type LoadReport = Record<string, { exports: string[] } | { error: string }>
-
-// npm and node children must not inherit the root workspace's npm_* settings.
-const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('npm_')))
 
 const exec = (command: string, args: string[], cwd: string, timeout = 3 * minutes) =>
   run(command, args, { cwd, env: cleanEnv, timeout, maxBuffer: 64 * 1024 * 1024 })
@@ -64,46 +64,83 @@ function exportTargets(exportsMap: unknown, trail: string[] = []): { conditions:
   return Object.entries(exportsMap).flatMap(([key, value]) => exportTargets(value, [...trail, key]))
 }
 
+const powertools = ['logger', 'metrics', 'tracer'].map((name) => `@aws-lambda-powertools/${name}`)
+
+/** The lowest version the packages' Powertools peer range allows (`^2.36.0` → `2.36.0`). */
+const lowestPowertools = (packages: PackageInfo[]) => {
+  const ranges = new Set(
+    packages.flatMap(({ manifest }) =>
+      powertools.map((name) => manifest.peerDependencies?.[name]).filter((range) => range !== undefined),
+    ),
+  )
+  expect([...ranges], 'one Powertools peer range across packages').toHaveLength(1)
+  const [range] = ranges
+  return { range: range as string, lowest: (range as string).replace(/^\^/, '') }
+}
+
+/** The newest version in `range` on the registry (asked now, not read from the npm cache). */
+async function latestInRange(name: string, range: string, cwd: string): Promise<string> {
+  const { stdout } = await exec('npm', ['view', `${name}@${range}`, 'version', '--json', '--prefer-online'], cwd)
+  const versions: string | string[] = JSON.parse(stdout)
+  return Array.isArray(versions) ? versions.at(-1)! : versions
+}
+
+/** An empty project with every tarball and `powertoolsVersion` of each Powertools peer. */
+async function installConsumer(dir: string, tarballDependencies: Record<string, string>, powertoolsVersion: string) {
+  await mkdir(dir)
+  await writeFile(
+    join(dir, 'package.json'),
+    JSON.stringify({
+      name: 'lamina-packaging-consumer',
+      private: true,
+      type: 'module',
+      dependencies: {
+        ...tarballDependencies,
+        ...Object.fromEntries(powertools.map((name) => [name, powertoolsVersion])),
+      },
+      // For the typed consumer only: what a TypeScript Lambda project has anyway.
+      devDependencies: { '@types/node': '^20.19.0', '@types/aws-lambda': '^8.10.164' },
+    }),
+  )
+  // Only the tarballs and their declared dependencies; the npm cache serves what it already has.
+  await exec('npm', ['install', '--no-package-lock', '--prefer-offline', '--no-audit', '--no-fund'], dir, 4 * minutes)
+}
+
 let workdir: string
 let consumer: string
 let packages: PackageInfo[]
 let names: string[]
+/** Powertools versions the consumers were installed with: the lowest and the latest supported (one entry when equal). */
+const consumers = new Map<string, { labels: string[]; dir: string }>()
 
 beforeAll(async () => {
-  // Prepare: a fresh build (turbo replays unchanged packages from its cache), then the tarballs.
-  await exec('npm', ['run', 'build'], root, 4 * minutes)
+  // Prepare: the packages built from the current sources, then the tarballs.
+  await ensurePackagesBuilt()
   packages = await readPackages()
   names = packages.map((info) => info.name)
   workdir = await mkdtemp(join(tmpdir(), 'lamina-packaging-'))
   const tarballs = join(workdir, 'tarballs')
-  consumer = join(workdir, 'consumer')
   await mkdir(tarballs)
-  await mkdir(consumer)
   const workspaces = names.flatMap((name) => ['-w', name])
   const { stdout } = await exec('npm', ['pack', ...workspaces, '--pack-destination', tarballs, '--json'], root)
   const packed: { name: string; filename: string }[] = JSON.parse(stdout)
   const dependencies = Object.fromEntries(
     packed.map(({ name, filename }) => [name, `file:${join(tarballs, filename.replace(/^@lamina\//, 'lamina-'))}`]),
   )
-  await writeFile(
-    join(consumer, 'package.json'),
-    JSON.stringify({
-      name: 'lamina-packaging-consumer',
-      private: true,
-      type: 'module',
-      dependencies,
-      // For the typed consumer only: what a TypeScript Lambda project has anyway.
-      devDependencies: { '@types/node': '^20.19.0', '@types/aws-lambda': '^8.10.164' },
-    }),
-  )
-  // Only the tarballs and their declared dependencies; the npm cache serves what it already has.
-  await exec(
-    'npm',
-    ['install', '--no-package-lock', '--prefer-offline', '--no-audit', '--no-fund'],
-    consumer,
-    4 * minutes,
-  )
-}, 8 * minutes)
+  const { range, lowest } = lowestPowertools(packages)
+  const latest = await latestInRange(powertools[0]!, range, workdir)
+  for (const [label, version] of [
+    [`lowest (${lowest})`, lowest],
+    [`latest (${latest})`, latest],
+  ] as const) {
+    const known = consumers.get(version)
+    if (known) known.labels.push(label)
+    else consumers.set(version, { labels: [label], dir: join(workdir, `consumer-${version}`) })
+  }
+  for (const [version, { dir }] of consumers) await installConsumer(dir, dependencies, version)
+  // The checks that do not depend on the Powertools version use the latest, what `npm i` gives a new user.
+  consumer = consumers.get(latest)!.dir
+}, 10 * minutes)
 
 afterAll(async () => {
   if (workdir) await rm(workdir, { recursive: true, force: true })
@@ -189,20 +226,70 @@ describe('packed and installed outside the repo', () => {
   })
 
   it.each([
-    ['TypeScript 5.9', join(root, 'node_modules/typescript/bin/tsc')],
-    ['TypeScript 7', join(root, 'node_modules/typescript7/bin/tsc')],
-  ])('typechecks ESM and CommonJS consumers with %s (NodeNext)', async (_, tsc) => {
-    // Prepare
-    await writeFile(join(consumer, 'esm-consumer.mts'), typedEsmConsumer(names))
-    await writeFile(join(consumer, 'cjs-consumer.cts'), typedCjsConsumer(names))
-    await writeFile(join(consumer, 'tsconfig.json'), JSON.stringify(consumerTsconfig))
-    // Act
-    const outcome = await exec(process.execPath, [tsc, '-p', 'tsconfig.json'], consumer).then(
-      ({ stdout }) => ({ failed: false, output: stdout }),
-      (error: { stdout?: string; message: string }) => ({ failed: true, output: error.stdout || error.message }),
-    )
-    // Assess: no errors, and each @ts-expect-error was needed (an unused one is an error too).
-    expect(outcome.output).toBe('')
-    expect(outcome.failed).toBe(false)
+    ['TypeScript 5.9', 'off', join(root, 'node_modules/typescript/bin/tsc')],
+    ['TypeScript 5.9', 'on', join(root, 'node_modules/typescript/bin/tsc')],
+    ['TypeScript 7', 'off', join(root, 'node_modules/typescript7/bin/tsc')],
+    ['TypeScript 7', 'on', join(root, 'node_modules/typescript7/bin/tsc')],
+  ])(
+    'typechecks ESM and CommonJS consumers with %s (NodeNext), exactOptionalPropertyTypes %s',
+    async (_, exact, tsc) => {
+      // Prepare
+      await writeFile(join(consumer, 'esm-consumer.mts'), typedEsmConsumer(names))
+      await writeFile(join(consumer, 'cjs-consumer.cts'), typedCjsConsumer(names))
+      const tsconfig = `tsconfig.exact-${exact}.json`
+      await writeFile(join(consumer, tsconfig), JSON.stringify(consumerTsconfig(exact === 'on')))
+      // Act
+      const outcome = await exec(process.execPath, [tsc, '-p', tsconfig], consumer).then(
+        ({ stdout }) => ({ failed: false, output: stdout }),
+        (error: { stdout?: string; message: string }) => ({ failed: true, output: error.stdout || error.message }),
+      )
+      // Assess: no errors, and each @ts-expect-error was needed (an unused one is an error too).
+      expect(outcome.output).toBe('')
+      expect(outcome.failed).toBe(false)
+    },
+  )
+})
+
+/** Where each copy of `name` sits under `dir`/node_modules (relative paths). */
+async function copiesOf(dir: string, name: string): Promise<string[]> {
+  const entries = await readdir(join(dir, 'node_modules'), { recursive: true })
+  return entries
+    .map((entry) => entry.split('\\').join('/'))
+    .filter((entry) => entry === `${name}/package.json` || entry.endsWith(`/node_modules/${name}/package.json`))
+}
+
+describe('with the lowest and the latest Powertools the peer range allows', () => {
+  it('installs one copy of each Powertools package and logs, traces and publishes metrics through observability()', async () => {
+    expect(consumers.size).toBeGreaterThan(0)
+    for (const [version, { labels, dir }] of consumers) {
+      const label = labels.join(', ')
+      // Assess: one commons, shared by logger, metrics and tracer, at the version asked for.
+      for (const name of ['@aws-lambda-powertools/commons', ...powertools]) {
+        const copies = await copiesOf(dir, name)
+        expect(copies, `${label}: copies of ${name}`).toHaveLength(1)
+        const manifest = JSON.parse(await readFile(join(dir, 'node_modules', copies[0]!), 'utf8'))
+        expect(manifest.version, `${label}: ${name}`).toBe(version)
+      }
+      // Act: a handler with observability() on the installed Powertools, in a Lambda-like environment.
+      await writeFile(join(dir, 'observability.mjs'), observabilityScript)
+      const { stdout } = await exec(process.execPath, ['observability.mjs'], dir)
+      const lines = stdout
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line))
+      // Assess
+      expect(
+        lines.find((line) => line.result),
+        label,
+      ).toEqual({ result: { statusCode: 200, body: 'ok' } })
+      expect(
+        lines.find((line) => line.message === 'handled'),
+        label,
+      ).toMatchObject({ service: 'packaging', function_name: 'packaging', cold_start: true })
+      expect(
+        lines.filter((line) => line._aws?.CloudWatchMetrics?.[0]?.Namespace === 'packaging').length,
+        label,
+      ).toBeGreaterThan(0)
+    }
   })
 })
