@@ -2,14 +2,27 @@ import { contentTypeOf, type HttpEventFields, parseForm } from './http-input.js'
 import { parseJsonSafely } from './safe-parse.js'
 import { inputError, type ValidationError } from './validation-error.js'
 
-const supported = 'send application/json (or a +json type) or application/x-www-form-urlencoded'
 const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** How one validator reads bodies: fixed when the middleware is made, the same for every request. */
+export interface BodyRules {
+  maxBodyBytes: number
+  /** Whether `application/x-www-form-urlencoded` is parsed; otherwise it gets 415. */
+  form: boolean
+  /** "application/json (or a +json type)[ or application/x-www-form-urlencoded]", for 415 messages. */
+  accepted: string
+}
+
+export function bodyRules(maxBodyBytes: number, form: boolean): BodyRules {
+  const accepted = `application/json (or a +json type)${form ? ' or application/x-www-form-urlencoded' : ''}`
+  return { maxBodyBytes, form, accepted }
+}
 
 type BodyKind = 'json' | 'form'
 
-function kindOf(contentType: string | undefined): BodyKind {
+function kindOf(contentType: string | undefined, rules: BodyRules): BodyKind {
   if (contentType === undefined) {
-    throw inputError(`The request has a body but no Content-Type header; ${supported}.`, {
+    throw inputError(`The request has a body but no Content-Type header; send ${rules.accepted}.`, {
       statusCode: 415,
       parts: ['body'],
     })
@@ -30,9 +43,10 @@ function kindOf(contentType: string | undefined): BodyKind {
     })
   }
   if (type === 'application/json' || /^application\/[^/\s]+\+json$/.test(type)) return 'json'
-  if (type === 'application/x-www-form-urlencoded') return 'form'
+  // A form is what a cross-site HTML form posts without a CORS preflight: only routes that ask for it.
+  if (type === 'application/x-www-form-urlencoded' && rules.form) return 'form'
   // The client's content type is not repeated back: nothing of the input is echoed.
-  throw inputError(`Unsupported Content-Type for the request body; ${supported}.`, {
+  throw inputError(`Unsupported Content-Type for the request body; this route accepts ${rules.accepted}.`, {
     statusCode: 415,
     parts: ['body'],
   })
@@ -71,12 +85,12 @@ function bodyText(body: string, base64: boolean, maxBodyBytes: number): string {
  * The parsed body of an HTTP event: `undefined` when there is none, JSON or form fields
  * otherwise. A body that is not a string was parsed by someone else already and is kept.
  */
-export function readBody(event: HttpEventFields, maxBodyBytes: number): unknown {
+export function readBody(event: HttpEventFields, rules: BodyRules): unknown {
   const body = event.body
   if (body === undefined || body === null || body === '') return undefined
   if (typeof body !== 'string') return body
-  const kind = kindOf(contentTypeOf(event.headers))
-  const text = bodyText(body, event.isBase64Encoded === true, maxBodyBytes)
+  const kind = kindOf(contentTypeOf(event.headers), rules)
+  const text = bodyText(body, event.isBase64Encoded === true, rules.maxBodyBytes)
   if (kind === 'form') return parseForm(text)
   try {
     return parseJsonSafely(text)

@@ -1,6 +1,6 @@
 import { type EventSource, eventSource, isHttpEventSource, type Middleware, type Request } from '@lamina/core'
 import type { StandardSchemaV1 } from '@standard-schema/spec'
-import { readBody } from './body.js'
+import { type BodyRules, bodyRules, readBody } from './body.js'
 import { type HttpEventFields, lowerCaseHeaders, pathOf, queryOf } from './http-input.js'
 import { andThen, isStandardSchema, isThenable, type Outcome, runSchema } from './run-schema.js'
 import { inputError, ValidationError, type ValidationPart } from './validation-error.js'
@@ -8,7 +8,7 @@ import { inputError, ValidationError, type ValidationPart } from './validation-e
 export interface ValidatorOptions {
   /** The whole event, for any source; its output becomes the event the handler sees. */
   event?: StandardSchemaV1
-  /** The HTTP body, decoded and parsed by content type (JSON or form). */
+  /** The HTTP body, decoded and parsed as JSON (or as a form, with `form: true`). */
   body?: StandardSchemaV1
   /** The query string parameters (`{}` when there are none). */
   query?: StandardSchemaV1
@@ -22,6 +22,12 @@ export interface ValidatorOptions {
   maxBodyBytes?: number
   /** Status for a schema failure in body, query, path, headers or event. Default 400. */
   invalidStatus?: 400 | 422
+  /**
+   * Also parse `application/x-www-form-urlencoded` bodies (repeated fields become arrays).
+   * Default false: a JSON API then never sees the body of a cross-site HTML form post, which
+   * browsers send without a CORS preflight; other types get 415.
+   */
+  form?: boolean
 }
 
 // Where each HTTP part lives on the event, and so where its validated output goes.
@@ -79,6 +85,10 @@ function checkOptions(options: ValidatorOptions): void {
   if (status !== undefined && status !== 400 && status !== 422) {
     throw new RangeError(`validator(): invalidStatus must be 400 or 422, got ${String(status)}.`)
   }
+  const form = options.form
+  if (form !== undefined && typeof form !== 'boolean') {
+    throw new TypeError(`validator(): form must be true or false (parse form bodies or not), got ${String(form)}.`)
+  }
 }
 
 function describeEvent(event: unknown, source: EventSource): string {
@@ -95,7 +105,7 @@ function notHttp(event: unknown, source: EventSource): ValidationError {
   )
 }
 
-function inputOf(part: HttpPart, event: HttpEventFields, source: EventSource, maxBodyBytes: number): unknown {
+function inputOf(part: HttpPart, event: HttpEventFields, source: EventSource, rules: BodyRules): unknown {
   switch (part) {
     case 'headers':
       return lowerCaseHeaders(event.headers)
@@ -104,7 +114,7 @@ function inputOf(part: HttpPart, event: HttpEventFields, source: EventSource, ma
     case 'query':
       return queryOf(event.queryStringParameters, source === 'alb')
     default:
-      return readBody(event, maxBodyBytes)
+      return readBody(event, rules)
   }
 }
 
@@ -114,7 +124,7 @@ const listParts = (parts: string[]) =>
 /** Validates the parts of HTTP events, or whole events of any source, before the handler runs. */
 export function validator<const O extends ValidatorOptions>(options: O): Middleware<ValidatorFlow<O>> {
   checkOptions(options)
-  const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes
+  const rules = bodyRules(options.maxBodyBytes ?? defaultMaxBodyBytes, options.form ?? false)
   const invalidStatus = options.invalidStatus ?? 400
   const checks: PartCheck[] = httpParts
     .filter((part) => options[part] !== undefined)
@@ -163,7 +173,7 @@ export function validator<const O extends ValidatorOptions>(options: O): Middlew
       const outcomes: (Outcome | Promise<Outcome>)[] = []
       let pending = false
       for (const check of checks) {
-        const input = inputOf(check.part, event as HttpEventFields, source, maxBodyBytes)
+        const input = inputOf(check.part, event as HttpEventFields, source, rules)
         const outcome = runSchema(check.schema, input, check.prefix)
         pending ||= isThenable(outcome)
         outcomes.push(outcome)

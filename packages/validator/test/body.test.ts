@@ -89,9 +89,24 @@ describe.each(httpSources)('body on $name', ({ factory }) => {
     expect((seen[0] as { body: { quantity: number } }).body.quantity).toBe(2)
   })
 
-  it('parses form bodies, repeated fields as arrays', async () => {
+  it('refuses a form post by default with 415, saying what this route accepts', async () => {
+    // Prepare: what a cross-site HTML form sends without a CORS preflight.
+    const { call, seen } = echoFunction(validator({ body: Order }))
+    // Act
+    const response = await call(
+      factory({ body: 'sku=A-1&quantity=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+    )
+    // Assess
+    expect(response.statusCode).toBe(415)
+    expect(bodyOf(response).message).toBe(
+      'Unsupported Content-Type for the request body; this route accepts application/json (or a +json type).',
+    )
+    expect(seen).toHaveLength(0)
+  })
+
+  it('parses form bodies when the route opts in with form: true, repeated fields as arrays', async () => {
     const Form = z.object({ name: z.string(), tag: z.array(z.string()), age: z.coerce.number() })
-    const { call, seen } = echoFunction(validator({ body: Form }))
+    const { call, seen } = echoFunction(validator({ body: Form, form: true }))
     const response = await call(
       factory({
         body: 'name=Ada+Lovelace&tag=a&tag=b&age=36',
@@ -100,6 +115,22 @@ describe.each(httpSources)('body on $name', ({ factory }) => {
     )
     expect(response.statusCode).toBe(200)
     expect((seen[0] as { body: unknown }).body).toEqual({ name: 'Ada Lovelace', tag: ['a', 'b'], age: 36 })
+  })
+
+  it('lists form data among the accepted types of a route that opted in', async () => {
+    const { call } = echoFunction(validator({ body: Order, form: true }))
+    const response = await call(factory({ body: 'sku', headers: { 'content-type': 'text/plain' } }))
+    expect(response.statusCode).toBe(415)
+    expect(bodyOf(response).message).toBe(
+      'Unsupported Content-Type for the request body; this route accepts application/json (or a +json type) or application/x-www-form-urlencoded.',
+    )
+  })
+
+  it('still parses JSON on a route that accepts forms', async () => {
+    const { call, seen } = echoFunction(validator({ body: Order, form: true }))
+    const response = await call(factory({ body: { sku: 'A-1', quantity: 1 } }))
+    expect(response.statusCode).toBe(200)
+    expect((seen[0] as { body: { sku: string } }).body.sku).toBe('A-1')
   })
 
   it('decodes base64 bodies before parsing', async () => {

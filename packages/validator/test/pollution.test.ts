@@ -41,7 +41,7 @@ describe.each(httpSources)('prototype keys on $name', ({ factory }) => {
   })
 
   it('drops __proto__ and constructor fields from form bodies', async () => {
-    const { call, seen } = echoFunction(validator({ body: KeepEverything }))
+    const { call, seen } = echoFunction(validator({ body: KeepEverything, form: true }))
     const response = await call(
       factory({
         body: '__proto__=yes&constructor=yes&prototype=yes&ok=1',

@@ -105,6 +105,7 @@ describe('options', () => {
     ['a fractional maxBodyBytes', { maxBodyBytes: 1.5 }, /maxBodyBytes must be a whole number/],
     ['a negative maxBodyBytes', { maxBodyBytes: -1 }, /maxBodyBytes must be a whole number/],
     ['an invalidStatus of 418', { invalidStatus: 418 }, /invalidStatus must be 400 or 422/],
+    ['a form option that is not a boolean', { form: 'yes' }, /form must be true or false/],
   ])('reject %s at init', (_label, options, message) => {
     expect(() => validator(options as never)).toThrow(message)
   })
