@@ -75,7 +75,8 @@ function pathOf(path: unknown): (string | number)[] {
 
 function issuesOf(error: unknown): ClientIssue[] | undefined {
   const issues = fieldOf(error, 'issues')
-  if (!Array.isArray(issues)) return undefined
+  // Only schema failures carry issues: an empty list (a 413, a 415, bad JSON) is left out.
+  if (!Array.isArray(issues) || issues.length === 0) return undefined
   // Only path and message: whatever else a schema library attaches (input values) stays here.
   return issues.map((issue: unknown) => ({
     path: pathOf(fieldOf(issue, 'path')),

@@ -173,6 +173,20 @@ describe('errors from other libraries', () => {
     expect(response.body).not.toContain('user-secret')
   })
 
+  it('leaves issues out when an exposed error has an empty list: only schema failures carry issues', async () => {
+    const error = Object.assign(new Error('The request body is too large.'), {
+      statusCode: 413,
+      expose: true,
+      issues: [],
+    })
+    const response = await call(failing(error), events.apiGatewayV2())
+    expect(JSON.parse(response.body)).toEqual({
+      message: 'The request body is too large.',
+      requestId: expect.any(String),
+    })
+    expect(response.body).not.toContain('issues')
+  })
+
   it('drops header values that are not strings or numbers, or that could split the response', async () => {
     const error = Object.assign(new HttpError(400), {
       headers: { 'x-ok': 7, 'x-evil': 'a\r\nSet-Cookie: x=1', 'x-object': {}, 'Content-Type': 'text/html' },

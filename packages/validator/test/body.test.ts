@@ -104,6 +104,16 @@ describe.each(httpSources)('body on $name', ({ factory }) => {
     expect(seen).toHaveLength(0)
   })
 
+  it.each([
+    ['no content type', { body: '{"sku":"A-1"}' }],
+    ['a form body', { body: 'sku=A-1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }],
+    ['invalid JSON', { body: '{"sku":', headers: { 'content-type': 'application/json' } }],
+  ])('answers %s with a message and the request id only, no empty issues list', async (_label, input) => {
+    const { call } = echoFunction(validator({ body: Order }))
+    const response = await call(factory(input))
+    expect(Object.keys(bodyOf(response)).sort()).toEqual(['message', 'requestId'])
+  })
+
   it('parses form bodies when the route opts in with form: true, repeated fields as arrays', async () => {
     const Form = z.object({ name: z.string(), tag: z.array(z.string()), age: z.coerce.number() })
     const { call, seen } = echoFunction(validator({ body: Form, form: true }))
