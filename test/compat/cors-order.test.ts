@@ -4,7 +4,7 @@
 // there is a response to add the headers to.
 import { wrap } from '@lamina/core'
 import { errorMapper } from '@lamina/errors'
-import { createContext, httpSources } from '@lamina/testing'
+import { createContext, events, httpSources } from '@lamina/testing'
 import { timeoutGuard } from '@lamina/timeout'
 import { validator } from '@lamina/validator'
 import httpCors from '@middy/http-cors'
@@ -94,7 +94,7 @@ describe('an ALB target group with multi-value headers on', () => {
     // Prepare: httpCors reads and writes single-value `headers`, which this event and its
     // response do not use; errorMapper({ headers }) answers in the multi-value form.
     const { headers: _, ...event } = {
-      ...httpSources.find(({ name }) => name === 'alb')?.factory({ method: 'GET' }),
+      ...events.alb({ method: 'GET' }),
       multiValueHeaders: { origin: [appOrigin] },
     }
     const handler = wrap<unknown>()

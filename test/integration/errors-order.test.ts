@@ -1,6 +1,6 @@
 import { type Middleware, wrap } from '@lamina/core'
 import { errorMapper } from '@lamina/errors'
-import { createContext, httpEvents } from '@lamina/testing'
+import { createContext, httpEvents, httpSources } from '@lamina/testing'
 import { ValidationError, validator } from '@lamina/validator'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
@@ -20,9 +20,7 @@ function observer() {
   return { seen, middleware }
 }
 
-const sources = Object.entries(httpEvents).map(([name, factory]) => ({ name, factory }))
-
-describe.each(sources)('errorMapper first in the chain on $name', ({ factory }) => {
+describe.each(httpSources)('errorMapper first in the chain on $name', ({ factory }) => {
   it('lets observers see the original error before it becomes a response', async () => {
     // Prepare
     const watch = observer()

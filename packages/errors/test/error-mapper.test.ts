@@ -1,10 +1,8 @@
 import { TimeoutError, wrap } from '@lamina/core'
 import { type ErrorMapperOptions, errorMapper, HttpError, NotFound, ServiceUnavailable } from '@lamina/errors'
-import { createContext, events, httpEvents } from '@lamina/testing'
+import { createContext, events, httpSources } from '@lamina/testing'
 import { createError } from '@middy/util'
 import { describe, expect, it } from 'vitest'
-
-const httpSources = Object.entries(httpEvents).map(([name, factory]) => ({ name, factory }))
 
 type Answer = {
   statusCode: number

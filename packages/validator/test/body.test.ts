@@ -1,9 +1,9 @@
 import { wrap } from '@lamina/core'
-import { events, invoke } from '@lamina/testing'
+import { events, httpSources, invoke } from '@lamina/testing'
 import { ValidationError, validator } from '@lamina/validator'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { bodyOf, echoFunction, httpSources } from './helpers.js'
+import { bodyOf, echoFunction } from './helpers.js'
 
 const Order = z.object({
   sku: z.string().min(1),

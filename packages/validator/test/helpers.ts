@@ -1,14 +1,6 @@
 import { type AnyMiddleware, wrap } from '@lamina/core'
 import { errorMapper } from '@lamina/errors'
-import { createContext, type HttpRequestInput, httpEvents } from '@lamina/testing'
-
-export interface HttpSource {
-  name: string
-  factory: (input?: HttpRequestInput) => object
-}
-
-/** The four HTTP sources, for `describe.each`. */
-export const httpSources: HttpSource[] = Object.entries(httpEvents).map(([name, factory]) => ({ name, factory }))
+import { createContext } from '@lamina/testing'
 
 export interface Echoed {
   statusCode: number

@@ -1,8 +1,8 @@
-import { events } from '@lamina/testing'
+import { events, httpSources } from '@lamina/testing'
 import { validator } from '@lamina/validator'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { bodyOf, echoFunction, httpSources } from './helpers.js'
+import { bodyOf, echoFunction } from './helpers.js'
 
 type View = {
   queryStringParameters: Record<string, unknown>

@@ -1,7 +1,8 @@
+import { httpSources } from '@lamina/testing'
 import { validator } from '@lamina/validator'
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { echoFunction, httpSources } from './helpers.js'
+import { echoFunction } from './helpers.js'
 
 // A schema that keeps every key it is given, the way a careless one would.
 const KeepEverything = z.record(z.string(), z.unknown())

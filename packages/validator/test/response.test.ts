@@ -1,10 +1,9 @@
 import { type Middleware, wrap } from '@lamina/core'
 import { errorMapper } from '@lamina/errors'
-import { createContext, events } from '@lamina/testing'
+import { createContext, events, httpSources } from '@lamina/testing'
 import { ValidationError, validator } from '@lamina/validator'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { httpSources } from './helpers.js'
 
 const Reply = z.object({
   statusCode: z.number(),
