@@ -1,5 +1,6 @@
 import type { Tracer } from '@aws-lambda-powertools/tracer'
 import type { Middleware, Request } from '@lamina/core'
+import { runsInvocationsConcurrently, warnTracingOffUnderConcurrency } from './concurrency.js'
 import { tracingEnabledByEnvironment } from './enabled.js'
 
 export interface TracingOptions {
@@ -42,10 +43,16 @@ const noTracing: Middleware = { name: 'tracing', before() {} }
  * X-Ray tracing on a Powertools Tracer: a subsegment around the handler (and the middlewares
  * inside this one) with `ColdStart` and `Service` annotations, the response or error recorded,
  * closed in `cleanup` on every path. When tracing is off, the X-Ray SDK is never loaded.
+ * Under concurrent invocations (Lambda Managed Instances) it is off, with one warning per process:
+ * the X-Ray SDK would send subsegments under other invocations' trace ids.
  */
 export function tracing(options: TracingOptions = {}): Middleware {
   const enabled = options.enabled ?? options.tracer?.isTracingEnabled() ?? tracingEnabledByEnvironment()
   if (!enabled) return noTracing
+  if (runsInvocationsConcurrently()) {
+    warnTracingOffUnderConcurrency(process.env.AWS_LAMBDA_MAX_CONCURRENCY)
+    return noTracing
+  }
 
   // Shared like any Powertools Tracer: created once, used by every invocation.
   const holder: { tracer: Tracer | undefined } = { tracer: options.tracer }
