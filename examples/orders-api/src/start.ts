@@ -1,9 +1,15 @@
 // Runs the orders API locally on sample requests and prints each response. Powertools' JSON log
 // lines and EMF metric documents appear on stdout too, as they would in CloudWatch.
-import { createContext, events } from '@lamina/testing'
+import { createContext, events, setLambdaEnvironment } from '@lamina/testing'
 
-// Powertools reads the service name when the logger is created: set it before the handler loads.
-process.env.POWERTOOLS_SERVICE_NAME ??= 'orders-api'
+// The variables Lambda sets (on-demand initialisation, so the first line says cold_start: true),
+// except AWS_EXECUTION_ENV: outside AWS the example reads its secret from secrets.local.json.
+// Powertools reads them when the logger is created: set them before the handler loads.
+setLambdaEnvironment({
+  AWS_LAMBDA_FUNCTION_NAME: 'orders-api',
+  POWERTOOLS_SERVICE_NAME: 'orders-api',
+  AWS_EXECUTION_ENV: undefined,
+})
 const { handler } = await import('./handler.js')
 
 const samples = [
