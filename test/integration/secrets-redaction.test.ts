@@ -146,7 +146,7 @@ describe('a canary secret never reaches a log line or a response', () => {
     expectNowhere([apiKey], [stale, unavailable])
   })
 
-  it('when the first fetch fails outright (nothing cached)', async () => {
+  it('when the first fetch fails outright (nothing cached): a missing secret is a 500 that names nothing', async () => {
     // Prepare
     server.failAlways({ kind: 'not-found' })
     const handler = stack({ key: 'canary/missing' })
@@ -154,7 +154,8 @@ describe('a canary secret never reaches a log line or a response', () => {
     const outcome = await invoke(handler)
     server.failAlways(undefined)
     // Assess
-    expect(outcome.response).toMatchObject({ statusCode: 503 })
+    expect(outcome.response).toMatchObject({ statusCode: 500 })
+    expect(captured.join('\n')).toContain('SecretConfigurationError')
     expect(JSON.parse((outcome.response as { body: string }).body).message).not.toContain('canary/missing')
   })
 })

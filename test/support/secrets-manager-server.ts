@@ -18,6 +18,8 @@ export type Fault =
   | { kind: 'not-found' } // 400 ResourceNotFoundException: not retried
   | { kind: 'reset' } // the socket is destroyed before any answer: the SDK retries it
   | { kind: 'slow'; ms: number } // answers normally, after `ms`
+  | { kind: 'held'; until: Promise<unknown> } // answers normally once `until` settles: the test decides when
+  | { kind: 'error'; status: number; type: string; message?: string } // any AWS error answer (not retried when 4xx)
 
 export interface StoredVersion {
   versionId: string
@@ -39,6 +41,8 @@ export interface SecretsManagerServer {
   readonly calls: GetSecretValueCall[]
   /** GetSecretValue requests for one secret id. */
   callsFor(secretId: string): number
+  /** Resolves once `count` GetSecretValue requests for `secretId` have arrived (at once if they have). */
+  received(secretId: string, count: number): Promise<void>
   /** TCP connections accepted since start (or since `resetCounters`). */
   readonly connections: number
   /** Requests of any kind (GetSecretValue and plain HTTP). */
@@ -63,6 +67,8 @@ export interface SecretsManagerServer {
 interface ServerState {
   secrets: Map<string, StoredVersion[]>
   calls: GetSecretValueCall[]
+  /** Tests waiting for a number of calls: checked on each call. */
+  waiters: Set<() => void>
   faults: Fault[]
   always: Fault | undefined
   plainHeaders: Record<string, string>
@@ -130,6 +136,15 @@ async function applyFault(fault: Fault, request: IncomingMessage, response: Serv
     case 'slow':
       await new Promise((resolve) => setTimeout(resolve, fault.ms))
       return false
+    case 'held':
+      await fault.until.then(
+        () => undefined,
+        () => undefined,
+      )
+      return false
+    case 'error':
+      awsError(response, fault.status, fault.type, fault.message ?? `${fault.type} (injected by the test server)`)
+      return true
   }
 }
 
@@ -148,6 +163,7 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
   const input = JSON.parse(body) as { SecretId: string; VersionStage?: string; VersionId?: string }
   const call = { secretId: input.SecretId, versionStage: input.VersionStage, versionId: input.VersionId }
   state.calls.push(call)
+  for (const check of state.waiters) check()
   const fault = state.faults.shift() ?? state.always
   if (fault && (await applyFault(fault, request, response))) return
   answerSecret(state, call, response)
@@ -157,7 +173,14 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
 export async function startSecretsManagerServer(
   initial: Record<string, string | Uint8Array> = {},
 ): Promise<SecretsManagerServer> {
-  const state: ServerState = { secrets: new Map(), calls: [], faults: [], always: undefined, plainHeaders: {} }
+  const state: ServerState = {
+    secrets: new Map(),
+    calls: [],
+    waiters: new Set(),
+    faults: [],
+    always: undefined,
+    plainHeaders: {},
+  }
   let connections = 0
   let requests = 0
   const sockets = new Set<Socket>()
@@ -177,6 +200,7 @@ export async function startSecretsManagerServer(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
 
+  const callsFor = (secretId: string) => state.calls.filter((call) => call.secretId === secretId).length
   const setSecret: SecretsManagerServer['setSecret'] = (secretId, value, options = {}) => {
     const stages = options.stages ?? ['AWSCURRENT']
     const versionId = options.versionId ?? randomUUID()
@@ -195,7 +219,17 @@ export async function startSecretsManagerServer(
   return {
     endpoint: `http://127.0.0.1:${port}`,
     calls: state.calls,
-    callsFor: (secretId) => state.calls.filter((call) => call.secretId === secretId).length,
+    callsFor,
+    received: (secretId, count) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (callsFor(secretId) < count) return
+          state.waiters.delete(check)
+          resolve()
+        }
+        state.waiters.add(check)
+        check()
+      }),
     get connections() {
       return connections
     },

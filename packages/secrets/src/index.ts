@@ -1,7 +1,12 @@
-export { SecretFormatError, SecretsUnavailableError } from './errors.js'
+export {
+  LocalSecretError,
+  SecretConfigurationError,
+  type SecretConfigurationReason,
+  SecretFormatError,
+  SecretsUnavailableError,
+} from './errors.js'
 export { defaultSensitiveKeys, isSensitiveKey } from './redaction.js'
 export { secrets } from './secrets.js'
-export { LocalSecretError } from './sources.js'
 export type {
   RedactOption,
   SchemaLike,

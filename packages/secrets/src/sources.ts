@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
+import { LocalSecretError } from './errors.js'
 import type { FetchedSecret, SecretSource, SecretsOptions, SecretTarget } from './types.js'
 
 type SdkModule = typeof import('@aws-sdk/client-secrets-manager')
@@ -67,36 +68,76 @@ export class SecretsManagerSource implements SecretSource {
   }
 }
 
-/** Raised by the local file source; never carries file content. */
-export class LocalSecretError extends Error {
-  override readonly name = 'LocalSecretError'
+/** Where in the text a JSON parser stopped, as " (line, column)"; never the text itself. */
+function parseFailureAt(text: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : ''
+  const offset = /at position (\d+)/.exec(message)?.[1]
+  if (offset !== undefined) {
+    const lines = text.slice(0, Number(offset)).split('\n')
+    return ` (line ${lines.length}, column ${(lines.at(-1)?.length ?? 0) + 1})`
+  }
+  // Some parser messages quote the text instead of giving a position: those are not repeated.
+  return /end of JSON input/.test(message) ? ' (it ends too early, or is empty)' : ''
+}
+
+/** A few of the file's keys (secret ids, not values), to spot a typo. */
+function keysOf(data: object): string {
+  const keys = Object.keys(data)
+  if (keys.length === 0) return 'It has no keys.'
+  const shown = keys.slice(0, 10).map((key) => JSON.stringify(key))
+  return `It has ${shown.join(', ')}${keys.length > shown.length ? `, and ${keys.length - shown.length} more` : ''}.`
 }
 
 /**
  * Secrets from a JSON file, for development without AWS: `{ "prod/db": { ... }, "prod/api-key": "..." }`.
  * An object value becomes its JSON text (like a key/value secret); `{ "$binary": "<base64>" }` is a
  * binary secret. Read on every fetch, so edits show up after the TTL. Version stages are ignored.
+ * Its errors name the file and the setting that chose it, never its content.
  */
 export class LocalFileSource implements SecretSource {
   readonly path: string
+  readonly #setting: string
+  readonly #named: string
 
-  constructor(path: string) {
+  /** `setting`: where the path came from, named in errors (`LAMINA_SECRETS_FILE` or the option). */
+  constructor(path: string, setting = 'the localFile option') {
     this.path = resolve(path)
+    this.#setting = setting
+    this.#named = `The local secrets file ${this.path} (from ${setting})`
+  }
+
+  async #read(): Promise<object> {
+    let text: string
+    try {
+      text = await readFile(this.path, 'utf8')
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      throw new LocalSecretError(
+        code === 'ENOENT'
+          ? `${this.#named} does not exist; create it, or remove ${this.#setting} to read secrets from Secrets Manager.`
+          : `${this.#named} could not be read (${code ?? String(error)}).`,
+      )
+    }
+    let data: unknown
+    try {
+      data = JSON.parse(text)
+    } catch (error) {
+      // The parser's message quotes the file's content: say where, never what.
+      throw new LocalSecretError(`${this.#named} is not valid JSON${parseFailureAt(text, error)}.`)
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+      throw new LocalSecretError(
+        `${this.#named} must hold a JSON object of secret id to value, like { "prod/db": { ... } }.`,
+      )
+    }
+    return data
   }
 
   async fetch(target: SecretTarget): Promise<FetchedSecret> {
-    let data: unknown
-    try {
-      data = JSON.parse(await readFile(this.path, 'utf8'))
-    } catch (error) {
-      // The parser's message quotes the file's content: say where, never what.
-      const reason = (error as NodeJS.ErrnoException).code ?? 'invalid JSON'
-      throw new LocalSecretError(`The local secrets file ${this.path} could not be read (${reason}).`)
-    }
-    const value =
-      typeof data === 'object' && data !== null ? Object.getOwnPropertyDescriptor(data, target.id) : undefined
+    const data = await this.#read()
+    const value = Object.getOwnPropertyDescriptor(data, target.id)
     if (value === undefined) {
-      throw new LocalSecretError(`The local secrets file ${this.path} has no "${target.id}"; add it as a key.`)
+      throw new LocalSecretError(`${this.#named} has no "${target.id}"; add it as a key. ${keysOf(data)}`)
     }
     const stored: unknown = value.value
     if (typeof stored === 'string') return { text: stored }
@@ -113,7 +154,7 @@ export class LocalFileSource implements SecretSource {
 
 /** The local file when one is configured, Secrets Manager otherwise. */
 export function createSource(options: SecretsOptions, env = process.env): SecretSource {
-  const localFile = options.localFile ?? env.LAMINA_SECRETS_FILE
-  if (localFile) return new LocalFileSource(localFile)
+  if (options.localFile) return new LocalFileSource(options.localFile)
+  if (env.LAMINA_SECRETS_FILE) return new LocalFileSource(env.LAMINA_SECRETS_FILE, 'LAMINA_SECRETS_FILE')
   return new SecretsManagerSource(clientConfiguration(options, env))
 }

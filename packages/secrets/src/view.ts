@@ -1,7 +1,7 @@
 import { inspect } from 'node:util'
 import { type CachedSecret, type Entry, FetchFailure, type SecretCache } from './cache.js'
 import { notDecoded, type SecretBinding } from './decode.js'
-import { SecretsUnavailableError } from './errors.js'
+import { fetchError } from './errors.js'
 
 const done = () => undefined
 
@@ -38,9 +38,7 @@ export class SecretsView {
 }
 
 const unavailable = (binding: SecretBinding) => (error: unknown) => {
-  throw error instanceof FetchFailure
-    ? new SecretsUnavailableError(binding.name, binding.target.id, error.cause)
-    : error
+  throw error instanceof FetchFailure ? fetchError(binding.name, binding.target, error.cause) : error
 }
 
 /** Connects the shared cache to each invocation's view. One per middleware instance. */

@@ -232,11 +232,17 @@ describe('stale-if-error', () => {
     const handler = exposeSecrets(
       secrets(
         { token },
-        { endpoint: server.endpoint, ttlMs: minute, staleWhileRevalidateMs: 0, staleIfErrorMs: minute },
+        {
+          endpoint: server.endpoint,
+          ttlMs: minute,
+          staleWhileRevalidateMs: 0,
+          staleIfErrorMs: minute,
+          clientConfig: { maxAttempts: 1 },
+        },
       ),
     )
     await run(handler)
-    server.failAlways({ kind: 'not-found' })
+    server.failAlways({ kind: 'internal' })
     advance(3 * minute)
     // Act
     const error = await run(handler).catch((thrown: unknown) => thrown)
@@ -244,7 +250,7 @@ describe('stale-if-error', () => {
     expect(error).toBeInstanceOf(SecretsUnavailableError)
     expect(error).toMatchObject({ statusCode: 503, secretName: 'token', secretId: token })
     expect((error as Error).message).toContain(`"token" (${token})`)
-    expect((error as Error).message).toContain('ResourceNotFoundException')
+    expect((error as Error).message).toContain('InternalServiceError')
     expect((error as Error).message).not.toContain('token-version-one')
   })
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LocalSecretError, SecretsUnavailableError, secrets } from '../src/index.ts'
+import { LocalSecretError, SecretConfigurationError, secrets } from '../src/index.ts'
 import { clientConfiguration, createSource, LocalFileSource, SecretsManagerSource } from '../src/sources.ts'
 import { exposeSecrets, run, type SecretsManagerServer, startSecretsManagerServer } from './support.ts'
 
@@ -47,35 +47,78 @@ describe('local secrets file', () => {
     // Assess
     expect(source).toBeInstanceOf(LocalFileSource)
     expect((source as LocalFileSource).path).toBe(file)
+    expect(createSource({ localFile: file }, { LAMINA_SECRETS_FILE: 'elsewhere.json' })).toMatchObject({ path: file })
   })
 
-  it('says which key to add when the file lacks the secret', async () => {
+  it('says which key to add when the file lacks the secret: a configuration error', async () => {
     // Prepare
     const handler = exposeSecrets(secrets({ missing: 'dev/missing' }, { localFile: file }))
     // Act
-    const error = (await run(handler).catch((thrown: unknown) => thrown)) as SecretsUnavailableError
+    const error = (await run(handler).catch((thrown: unknown) => thrown)) as SecretConfigurationError
     // Assess
-    expect(error).toBeInstanceOf(SecretsUnavailableError)
+    expect(error).toBeInstanceOf(SecretConfigurationError)
+    expect(error).toMatchObject({ statusCode: 500, reason: 'local-file' })
     expect(error.cause).toBeInstanceOf(LocalSecretError)
-    expect((error.cause as Error).message).toContain('has no "dev/missing"; add it as a key')
+    expect(error.message).toContain(
+      `${file} (from the localFile option) has no "dev/missing"; add it as a key. It has "dev/api-key", "dev/db", "dev/cert".`,
+    )
   })
 
-  it('never quotes the file when it is not JSON or cannot be read', async () => {
+  it('never quotes the file when it is not JSON, not an object, or cannot be read', async () => {
     // Prepare
     const broken = join(folder, 'broken.json')
+    const truncated = join(folder, 'truncated.json')
+    const list = join(folder, 'list.json')
+    const quoting = join(folder, 'quoting.json')
     await writeFile(broken, '{ "dev/api-key": "leaked-if-quoted" ')
+    await writeFile(quoting, '{ "dev/api-key": tru, "leaked-if-quoted": 1 }')
+    await writeFile(truncated, '')
+    await writeFile(list, '["leaked-if-quoted"]')
     // Act
-    const failure = (promise: Promise<unknown>) =>
-      promise.then(
+    const failure = (path: string, id = 'dev/api-key') =>
+      new LocalFileSource(path).fetch({ id }).then(
         () => new Error('no failure'),
         (error: Error) => error,
       )
-    const unparsable = await failure(new LocalFileSource(broken).fetch({ id: 'dev/api-key' }))
-    const absent = await failure(new LocalFileSource(join(folder, 'absent.json')).fetch({ id: 'x' }))
+    const [unparsable, empty, notAnObject, directory, quoted] = await Promise.all([
+      failure(broken),
+      failure(truncated),
+      failure(list),
+      failure(folder),
+      failure(quoting),
+    ])
     // Assess
-    expect(unparsable.message).toContain('could not be read (invalid JSON)')
-    expect(unparsable.message).not.toContain('leaked-if-quoted')
-    expect(absent.message).toContain('could not be read (ENOENT)')
+    expect(unparsable.message).toBe(
+      `The local secrets file ${broken} (from the localFile option) is not valid JSON (line 1, column 37).`,
+    )
+    expect(empty.message).toContain('is not valid JSON (it ends too early, or is empty)')
+    expect(notAnObject.message).toContain('must hold a JSON object of secret id to value')
+    expect(directory.message).toBe(
+      `The local secrets file ${folder} (from the localFile option) could not be read (EISDIR).`,
+    )
+    expect(quoted.message).toMatch(/ is not valid JSON( \(line \d+, column \d+\))?\.$/)
+    for (const error of [unparsable, empty, notAnObject, quoted])
+      expect(error.message).not.toContain('leaked-if-quoted')
+  })
+
+  it('counts the keys it does not show when the file has many', async () => {
+    // Prepare
+    const many = join(folder, 'many.json')
+    await writeFile(
+      many,
+      JSON.stringify(Object.fromEntries(Array.from({ length: 13 }, (_, index) => [`k${index}`, 'v']))),
+    )
+    const empty = join(folder, 'empty-object.json')
+    await writeFile(empty, '{}')
+    // Act
+    const [manyKeys, noKeys] = await Promise.all(
+      [many, empty].map((path) => new LocalFileSource(path).fetch({ id: 'absent' }).catch((error: Error) => error)),
+    )
+    // Assess
+    expect((manyKeys as Error).message).toContain(
+      'It has "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", and 3 more.',
+    )
+    expect((noKeys as Error).message).toContain('has no "absent"; add it as a key. It has no keys.')
   })
 
   it('does not find inherited keys such as __proto__ or constructor', async () => {

@@ -1,7 +1,7 @@
 import { wrap } from '@lamina/core'
 import { createContext } from '@lamina/testing'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { SecretsUnavailableError, secrets } from '../src/index.ts'
+import { SecretConfigurationError, SecretsUnavailableError, secrets } from '../src/index.ts'
 import {
   eventually,
   exposeSecrets,
@@ -72,17 +72,35 @@ describe('refresh', () => {
     // Prepare
     const { logger } = warningCollector()
     const handler = wrap<unknown>()
-      .use(secrets({ key: id }, { endpoint: server.endpoint, logger }))
+      .use(secrets({ key: id }, { endpoint: server.endpoint, logger, clientConfig: { maxAttempts: 1 } }))
       .handler(async (_event, context) => {
         const error = await context.secrets.refresh('key').catch((thrown: unknown) => thrown)
         return { error, value: context.secrets.key }
       })
     await run(handler)
-    server.failAlways({ kind: 'not-found' })
+    server.failAlways({ kind: 'internal' })
     // Act
     const seen = await run(handler)
     // Assess
     expect(seen.error).toBeInstanceOf(SecretsUnavailableError)
+    expect(seen.value).toBe('api-key-before-rotation')
+  })
+
+  it('rejects with SecretConfigurationError when the secret was deleted, and keeps the old value', async () => {
+    // Prepare
+    const handler = wrap<unknown>()
+      .use(secrets({ key: id }, { endpoint: server.endpoint }))
+      .handler(async (_event, context) => {
+        const error = await context.secrets.refresh('key').catch((thrown: unknown) => thrown)
+        return { error, value: context.secrets.key }
+      })
+    await run(handler)
+    server.deleteSecret(id)
+    // Act
+    const seen = await run(handler)
+    // Assess
+    expect(seen.error).toBeInstanceOf(SecretConfigurationError)
+    expect(seen.error).toMatchObject({ statusCode: 500, reason: 'not-found', secretName: 'key', secretId: id })
     expect(seen.value).toBe('api-key-before-rotation')
   })
 
