@@ -181,9 +181,10 @@ export function validator<const O extends ValidatorOptions>(options: O): Middlew
       if (pending) return Promise.all(outcomes).then((settled) => applyParts(request, event as object, settled))
       return applyParts(request, event as object, outcomes as Outcome[])
     },
-    after:
-      responseSchema &&
-      ((request) =>
+    // No `after` at all without a response schema (not `after: undefined`), so the engine skips
+    // the hook and the object fits Middleware under exactOptionalPropertyTypes too.
+    ...(responseSchema && {
+      after: (request: Request) =>
         andThen(runSchema(responseSchema, request.response, []), (outcome) => {
           if (outcome.ok) {
             request.response = outcome.value
@@ -194,6 +195,7 @@ export function validator<const O extends ValidatorOptions>(options: O): Middlew
             "The handler's response did not match the response schema; fix the handler or the schema (see issues).",
             { statusCode: 500, expose: false, issues: outcome.issues, parts: ['response'] },
           )
-        })),
+        }),
+    }),
   }
 }
