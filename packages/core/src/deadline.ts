@@ -1,6 +1,7 @@
 import { TimeoutError } from './timeout-error.js'
 
-const maxTimerDelayMs = 2 ** 31 - 1
+/** setTimeout's limit: a longer delay fires after 1 ms instead. */
+export const maxTimerDelayMs = 2 ** 31 - 1
 
 /**
  * The per-invocation deadline behind `request.signal`: one controller and at most one timer.

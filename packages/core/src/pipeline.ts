@@ -1,4 +1,7 @@
+import { maxTimerDelayMs } from './deadline.js'
+import { report } from './report.js'
 import type { InvocationRequest } from './request.js'
+import { isThenable } from './thenable.js'
 import type { LifecycleHooks, Phase, Request } from './types.js'
 
 // Any event, context and response: the pipeline does not look inside them.
@@ -15,11 +18,11 @@ export interface Pipeline {
   onError: (Hook | undefined)[]
   cleanup: (Hook | undefined)[]
   handler: Handler
+  /** Shielded at `wrap()` (see lifecycle.ts): calling one never throws. */
   hooks: LifecycleHooks | undefined
+  /** The middlewares in the order added, for their order checks (order.ts). */
+  middlewares: object[]
 }
-
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
 
 /**
  * Calls one hook as a plain function, as Middy does (no `this`); with lifecycle hooks, reports
@@ -161,30 +164,74 @@ async function fail(pipeline: Pipeline, request: LiveRequest, reached: number, e
 
 async function handleError(pipeline: Pipeline, request: LiveRequest, error: unknown): Promise<void> {
   request.disarm()
-  request.response = undefined
-  delete (request as { earlyResponse?: unknown }).earlyResponse
-  request.error = error
+  takeError(request, error)
   for (let index = pipeline.names.length - 1; index >= 0; index--) {
     const hook = pipeline.onError[index]
     if (hook === undefined) continue
     let result: unknown
     try {
       result = call(pipeline, 'onError', index, hook, request)
-      if (isThenable(result)) result = await result
+      if (isThenable(result)) result = await bounded(request, result)
     } catch (thrown) {
-      // Keep the original reachable: the new error explains the failure to handle the old one.
-      if (thrown !== request.error && typeof thrown === 'object' && thrown !== null) {
-        ;(thrown as { cause?: unknown }).cause ??= request.error
-      }
-      request.error = thrown
-      throw thrown
+      // Where Lamina parts from Middy (which stops here): the new error replaces the old one,
+      // keeps it as its cause, and the remaining onError hooks still run, so a failing observer
+      // cannot take an outer error mapper's answer away.
+      linkCause(thrown, request.error)
+      takeError(request, thrown)
+      continue
     }
-    if (answeredEarly(request, result)) {
+    if (result === hung) reportHung(pipeline, request, 'onError', index)
+    else if (answeredEarly(request, result)) {
       takeEarlyResponse(request, result)
       break
     }
   }
   if (request.response === undefined) throw request.error
+}
+
+/** An error enters the error path: whatever answer was being built was for the old outcome. */
+function takeError(request: LiveRequest, error: unknown): void {
+  request.response = undefined
+  delete (request as { earlyResponse?: unknown }).earlyResponse
+  request.error = error
+}
+
+/**
+ * Gives an error thrown in onError the error it replaces as its `cause`, unless it has one
+ * already, the link would close a loop (a hook rethrowing `request.error.cause`), or the value
+ * cannot take it (a primitive, a frozen Error, a Proxy that throws). Never throws.
+ */
+function linkCause(error: unknown, cause: unknown): void {
+  try {
+    const seen = new Set<unknown>()
+    for (let link = cause; Object(link) === link && !seen.has(link); link = (link as { cause?: unknown }).cause) {
+      if (link === error) return
+      seen.add(link)
+    }
+    ;(error as { cause?: unknown }).cause ??= cause
+  } catch {
+    // Not extensible, or hostile: the new error goes on without a cause.
+  }
+}
+
+// What `bounded` resolves with when the deadline passes first.
+const hung = Symbol('hung')
+
+/**
+ * Waits for an onError or cleanup hook's promise, but not past the invocation's deadline: the
+ * process may outlive it (Managed Instances, local runtimes) and a hook that never settles must
+ * not keep the invocation pending. Only a hook that returns a promise pays for the timer.
+ */
+function bounded(request: LiveRequest, value: PromiseLike<unknown>): Promise<unknown> {
+  const remaining = (
+    request.context as { getRemainingTimeInMillis?: () => unknown } | null
+  )?.getRemainingTimeInMillis?.()
+  if (typeof remaining !== 'number' || !(remaining <= maxTimerDelayMs)) return Promise.resolve(value)
+  let timer: ReturnType<typeof setTimeout> | undefined
+  return new Promise((resolve, reject) => {
+    timer = setTimeout(resolve, remaining, hung)
+    value.then(resolve, reject)
+  }).finally(() => clearTimeout(timer))
 }
 
 /** Cleanup, then the end of the invocation; returns the response (or a promise of it). */
@@ -208,25 +255,30 @@ function runCleanup(pipeline: Pipeline, request: LiveRequest, from: number): Pro
     try {
       const result = call(pipeline, 'cleanup', index, hook, request)
       if (isThenable(result)) {
-        return Promise.resolve(result).then(
-          () => runCleanup(pipeline, request, index),
-          (error) => {
-            reportCleanupError(pipeline, request, index, error)
-            return runCleanup(pipeline, request, index)
-          },
-        )
+        return bounded(request, result)
+          .then(
+            (value) => {
+              if (value === hung) reportHung(pipeline, request, 'cleanup', index)
+            },
+            (error) => reportFailure(pipeline, request, 'cleanup', index, error),
+          )
+          .then(() => runCleanup(pipeline, request, index))
       }
     } catch (error) {
-      reportCleanupError(pipeline, request, index, error)
+      reportFailure(pipeline, request, 'cleanup', index, error)
     }
   }
   return undefined
 }
 
 // A failed flush must not replace the invocation's own result or error.
-function reportCleanupError(pipeline: Pipeline, request: LiveRequest, index: number, error: unknown): void {
-  const name = pipeline.names[index] as string
-  const report = pipeline.hooks?.cleanupError
-  if (report) report(error, name, request as unknown as Request)
-  else console.error(`[lamina] cleanup of middleware "${name}" failed; the invocation's result stands:`, error)
+function reportFailure(pipeline: Pipeline, request: LiveRequest, phase: Phase, index: number, error: unknown): void {
+  report(pipeline.hooks, error, pipeline.names[index] as string, phase, request as unknown as Request)
+}
+
+function reportHung(pipeline: Pipeline, request: LiveRequest, phase: Phase, index: number): void {
+  const error = new Error(
+    `${phase} still pending at the deadline; the invocation ended without it. Bound it by request.signal.`,
+  )
+  reportFailure(pipeline, request, phase, index, error)
 }

@@ -1,6 +1,12 @@
 // Process-wide on purpose: a secret fetched by one invocation must be masked in every
-// invocation's logs. Values, not per-invocation state, live here.
-const registered = new Set<string>()
+// invocation's logs. Values, not per-invocation state, live here. Kept on globalThis under a
+// `Symbol.for` key, so every copy of core in the process (ESM and CommonJS, two versions in one
+// bundle) shares one registry: a secret one copy registers, every other copy masks. The shape,
+// a Set of strings, is the contract between those copies.
+const registryKey = Symbol.for('lamina.secrets')
+const shared = globalThis as { [registryKey]?: Set<string> }
+shared[registryKey] ??= new Set<string>()
+const registered = shared[registryKey]
 
 /** Shorter values would mask ordinary words in every log line. */
 export const minimumSecretLength = 4

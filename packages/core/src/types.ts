@@ -1,4 +1,5 @@
 import type { Context } from './context.js'
+import type { OrderPlace, orderKey } from './order.js'
 
 /** What every hook receives: Middy's request, plus the lazily created deadline signal. */
 export interface Request<TEvent = any, TContext = Context, TResponse = any> {
@@ -39,6 +40,8 @@ export interface Middleware<TFlow extends Flow = {}, TEvent = any, TContext = an
   cleanup?(request: Request<TEvent, TContext, TResponse>): HookResult
   /** Type-level only: never set at run time. */
   readonly '~lamina'?: TFlow
+  /** A Lamina middleware's place in the one order of Lamina's own middlewares (`orderRank`). */
+  readonly [orderKey]?: OrderPlace | undefined
 }
 
 /** The handler's third argument, as in Middy. */

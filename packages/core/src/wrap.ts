@@ -1,12 +1,17 @@
 import type { Context } from './context.js'
+import { shieldHooks } from './lifecycle.js'
+import { orderKey } from './order.js'
 import { type Pipeline, run } from './pipeline.js'
 import { InvocationRequest } from './request.js'
 import type { AnyHandler, AnyMiddleware, HandlerBuilder, WrapOptions, WrappedHandler } from './types.js'
 
 const hookNames = ['before', 'after', 'onError', 'cleanup'] as const
 
+const noHandler =
+  '[lamina] No handler, so every invocation fails: end the chain with .handler(fn), as in wrap<Event>().use(m).handler(fn).'
+
 const missingHandler = () => {
-  throw new Error('This wrapped function has no handler yet: call .handler(fn) before invoking it.')
+  throw new Error(noHandler)
 }
 
 function describe(middleware: unknown, position: number): string {
@@ -22,10 +27,7 @@ function refuse(middleware: unknown, position: number, problem: string): never {
 
 /** Checks a middleware when it is added, so a mistake fails at init, not on the first event. */
 function validate(middleware: unknown, position: number): asserts middleware is AnyMiddleware {
-  if (typeof middleware === 'function') {
-    refuse(middleware, position, 'is a function: pass what the factory returns, .use(logging()) not .use(logging)')
-  }
-  if (typeof middleware !== 'object' || middleware === null) {
+  if ((typeof middleware !== 'object' && typeof middleware !== 'function') || middleware === null) {
     refuse(middleware, position, `is ${middleware === null ? 'null' : typeof middleware}`)
   }
   let hooks = 0
@@ -35,18 +37,29 @@ function validate(middleware: unknown, position: number): asserts middleware is 
     if (typeof value !== 'function') refuse(middleware, position, `has a "${hook}" that is ${typeof value}`)
     hooks++
   }
-  if (hooks === 0) refuse(middleware, position, 'has no hooks (did you pass the factory instead of calling it?)')
+  // A factory passed uncalled is a function with no hooks: the one mistake worth naming.
+  if (hooks === 0)
+    refuse(middleware, position, 'has no hooks: pass what the factory returns, .use(logging()) not .use(logging)')
 }
 
 function add(pipeline: Pipeline, middleware: AnyMiddleware): void {
-  pipeline.names.push(middleware.name || `middleware #${pipeline.names.length + 1}`)
+  const name = middleware.name || `middleware #${pipeline.names.length + 1}`
+  // A Lamina middleware checks its own place in the chain (order.ts).
+  const place = middleware[orderKey]
+  if (typeof place === 'function') place(pipeline.middlewares, name)
+  pipeline.middlewares.push(middleware)
+  pipeline.names.push(name)
   // Taken out of the object and called as plain functions, as Middy does: no hook relies on `this`.
   for (const hook of hookNames) pipeline[hook].push(middleware[hook])
 }
 
 function createWrapped(pipeline: Pipeline) {
   // Missing event or context default to {}, as in Middy, so hooks can read properties safely.
-  const invoke = (event: unknown = {}, context: unknown = {}) => run(pipeline, new InvocationRequest(event, context))
+  const invoke = (event: unknown = {}, context: unknown = {}) => {
+    // Loud on every invocation it breaks, whatever the chain answers: each failing request's log has the fix.
+    if (pipeline.handler === missingHandler) console.error(noHandler)
+    return run(pipeline, new InvocationRequest(event, context))
+  }
   const wrapped = Object.assign(invoke, {
     use(middleware: AnyMiddleware | readonly AnyMiddleware[]) {
       const list = Array.isArray(middleware) ? middleware : [middleware]
@@ -100,7 +113,8 @@ export function wrap(handlerOrOptions?: AnyHandler | WrapOptions, maybeOptions?:
     onError: [],
     cleanup: [],
     handler: handlerFirst ? (handlerOrOptions as Pipeline['handler']) : missingHandler,
-    hooks: options?.hooks,
+    hooks: options?.hooks && shieldHooks(options.hooks),
+    middlewares: [],
   }
   return createWrapped(pipeline)
 }

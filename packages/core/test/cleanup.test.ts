@@ -1,4 +1,4 @@
-import { type LifecycleHooks, wrap } from '@lamina/core'
+import { forgetSecret, type LifecycleHooks, registerSecret, wrap } from '@lamina/core'
 import { createContext } from '@lamina/testing'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { recorder } from './recorder.js'
@@ -107,7 +107,63 @@ describe('cleanup', () => {
     })
     expect(await handler({}, createContext())).toBe('result')
     expect(errorLog).toHaveBeenCalledTimes(1)
-    expect(String(errorLog.mock.calls[0]?.[0])).toContain('middleware #1')
+    expect(String(errorLog.mock.calls[0]?.[0])).toMatch(
+      /^\[lamina\] cleanup of middleware "middleware #1" failed; the invocation's outcome stands: Error: flush failed/,
+    )
+  })
+
+  test('the default report masks every registered secret: in the message, the stack and the cause', async () => {
+    // Prepare
+    const secret = 'postgres://app:s3cr3t@db'
+    registerSecret(secret)
+    const errorLog = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    const failure = new Error(`close failed: ${secret}`, { cause: new Error(`socket to ${secret} reset`) })
+    failure.stack = `Error: close failed: ${secret}\n    at close (${secret}/pool.js:1:1)`
+    const handler = wrap(() => 'result').use({
+      name: 'db',
+      cleanup: () => {
+        throw failure
+      },
+    })
+
+    // Act
+    const result = await handler({}, createContext())
+
+    // Assess
+    forgetSecret(secret)
+    const line = String(errorLog.mock.calls[0]?.[0])
+    expect(result).toBe('result')
+    expect(line).not.toContain('s3cr3t')
+    expect(line).toContain('close failed: ****')
+    expect(line).toContain('at close (****/pool.js:1:1)')
+    expect(line).toContain('socket to **** reset')
+  })
+
+  test('a value that cannot be inspected is still reported, in one line', async () => {
+    const errorLog = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    const handler = wrap(() => 'result').use({
+      name: 'flusher',
+      cleanup: () => {
+        throw Object.defineProperty(new Error('x'), 'stack', {
+          get: () => {
+            throw new Error('hostile stack getter')
+          },
+        })
+      },
+    })
+    expect(await handler({}, createContext())).toBe('result')
+    expect(String(errorLog.mock.calls[0]?.[0])).toBe(
+      `[lamina] cleanup of middleware "flusher" failed; the invocation's outcome stands: a value that cannot be inspected`,
+    )
+  })
+
+  test('an inner async cleanup that resolves hands on to the outer ones', async () => {
+    const log: string[] = []
+    const handler = wrap(() => 'ok')
+      .use(recorder('outer', log))
+      .use({ name: 'inner', cleanup: async () => void log.push('inner.cleanup') })
+    await handler({}, createContext())
+    expect(log).toEqual(['outer.before', 'outer.after', 'inner.cleanup', 'outer.cleanup'])
   })
 
   test('async cleanup is awaited before the invocation resolves', async () => {

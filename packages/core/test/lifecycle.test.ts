@@ -1,6 +1,6 @@
-import { type LifecycleHooks, wrap } from '@lamina/core'
+import { forgetSecret, type LifecycleHooks, registerSecret, wrap } from '@lamina/core'
 import { createContext } from '@lamina/testing'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 
 function tracingHooks(log: string[]): LifecycleHooks {
   return {
@@ -50,4 +50,128 @@ describe('lifecycle hooks', () => {
     const handler = wrap(() => 'ok', { hooks: {} }).use({ before: () => undefined, onError: () => undefined })
     expect(await handler({}, createContext())).toBe('ok')
   })
+})
+
+describe('a lifecycle hook that fails never changes the outcome', () => {
+  const hookKeys = ['invocationStart', 'invocationEnd', 'hookStart', 'hookEnd', 'handlerStart', 'handlerEnd'] as const
+  const failures = [
+    [
+      'throws',
+      (failure: Error) => () => {
+        throw failure
+      },
+    ],
+    ['rejects', (failure: Error) => () => Promise.reject(failure)],
+  ] as const
+
+  for (const key of hookKeys) {
+    for (const [how, failingHook] of failures) {
+      test(`${key} that ${how}: the result and the error stand; the failure goes to cleanupError`, async () => {
+        // Prepare
+        const failure = new Error(`${key} failed`)
+        const reported: [unknown, string][] = []
+        let allReported: () => void = () => undefined
+        const bothReported = new Promise<void>((resolve) => {
+          allReported = resolve
+        })
+        const hooks: LifecycleHooks = {
+          [key]: failingHook(failure),
+          cleanupError: (error, name) => {
+            reported.push([error, name])
+            if (reported.length === 2) allReported()
+          },
+        }
+        const ok = wrap(async () => 'result', { hooks }).use({ name: 'm', after: () => undefined })
+        const original = new Error('handler failed')
+        const failing = wrap(
+          () => {
+            throw original
+          },
+          { hooks },
+        ).use({ name: 'm', before: () => undefined, onError: () => undefined })
+
+        // Act
+        const result = await ok({}, createContext())
+        const error = await failing({}, createContext()).catch((caught: unknown) => caught)
+        // handlerEnd does not run when the handler fails: only one report for it.
+        if (key === 'handlerEnd') allReported()
+        await bothReported
+
+        // Assess
+        expect(result).toBe('result')
+        expect(error).toBe(original)
+        expect(reported[0]).toEqual([failure, `hooks.${key}`])
+      })
+    }
+  }
+
+  test('without cleanupError, a failing lifecycle hook is written to console.error, secrets masked', async () => {
+    const errorLog = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    registerSecret('hook-secret-canary')
+    try {
+      const handler = wrap(() => 'ok', {
+        hooks: {
+          invocationEnd: () => {
+            throw new Error('could not send hook-secret-canary')
+          },
+        },
+      })
+      expect(await handler({}, createContext())).toBe('ok')
+      expect(errorLog).toHaveBeenCalledTimes(1)
+      const line = String(errorLog.mock.calls[0]?.[0])
+      expect(line).toContain('[lamina] lifecycle hook invocationEnd failed')
+      expect(line).toContain('could not send ****')
+      expect(line).not.toContain('hook-secret-canary')
+    } finally {
+      forgetSecret('hook-secret-canary')
+      errorLog.mockRestore()
+    }
+  })
+
+  test('a cleanupError that throws: both its failure and what it was reporting reach console.error', async () => {
+    const errorLog = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    const handler = wrap(() => 'ok', {
+      hooks: {
+        cleanupError: () => {
+          throw new Error('reporter down')
+        },
+      },
+    }).use({
+      name: 'flusher',
+      cleanup: () => {
+        throw new Error('flush failed')
+      },
+    })
+    expect(await handler({}, createContext())).toBe('ok')
+    const lines = errorLog.mock.calls.map((call) => String(call[0]))
+    expect(lines).toEqual([
+      expect.stringMatching(/middleware "flusher" failed; .*flush failed/s),
+      expect.stringMatching(/lifecycle hook cleanupError failed; .*reporter down/s),
+    ])
+    errorLog.mockRestore()
+  })
+
+  test('a hook value that is not a function is reported when called, not thrown into the invocation', async () => {
+    const reported: string[] = []
+    const handler = wrap(() => 'ok', {
+      hooks: { invocationStart: 'nope' as never, cleanupError: (_error, name) => void reported.push(name) },
+    })
+    expect(await handler({}, createContext())).toBe('ok')
+    expect(reported).toEqual(['hooks.invocationStart'])
+  })
+})
+
+test('hookEnd fires only after an async hook has settled', async () => {
+  const log: string[] = []
+  const handler = wrap(() => 'ok', {
+    hooks: { hookEnd: (phase, name) => void log.push(`${name}.${phase}:end`) },
+  }).use({
+    name: 'slow',
+    before: async () => {
+      await Promise.resolve()
+      log.push('slow.before:settled')
+    },
+  })
+  await handler({}, createContext())
+  expect(log).toEqual(['slow.before:settled', 'slow.before:end'])
 })

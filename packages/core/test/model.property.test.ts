@@ -74,19 +74,23 @@ function model(stack: StackSpec): Outcome {
     outcome = { log, resolved: response }
   } catch (error) {
     response = undefined
-    const original = (error as { message: string }).message
-    for (let i = stack.middlewares.length - 1; i >= 0 && outcome === undefined; i--) {
+    // The error being handled: a throwing onError replaces it (keeping it as cause) and clears
+    // the response, and the remaining onError hooks still run.
+    let current: { message: string; cause?: string } = { message: (error as { message: string }).message }
+    for (let i = stack.middlewares.length - 1; i >= 0; i--) {
       const onError = (stack.middlewares[i] as MiddlewareSpec).onError
       if (onError.action === 'none') continue
       log.push(`onError${i}`)
-      if (onError.action === 'throw') outcome = { log, rejected: { message: `onError${i}`, cause: original } }
-      else if (onError.action === 'set') response = `onError${i}`
+      if (onError.action === 'throw') {
+        current = { message: `onError${i}`, cause: current.message }
+        response = undefined
+      } else if (onError.action === 'set') response = `onError${i}`
       else if (onError.action === 'return') {
         response = `onError${i}`
         break
       }
     }
-    outcome ??= response === undefined ? { log, rejected: { message: original } } : { log, resolved: response }
+    outcome = response === undefined ? { log, rejected: current } : { log, resolved: response }
   }
   for (let i = reached - 1; i >= 0; i--) if ((stack.middlewares[i] as MiddlewareSpec).cleanup) log.push(`cleanup${i}`)
   return outcome
