@@ -1,4 +1,4 @@
-import { contentTypeOf, type HttpEventFields, parseForm } from './http-input.js'
+import { contentTypeOf, type HttpEventFields, headersOf, parseForm } from './http-input.js'
 import { parseJsonSafely } from './safe-parse.js'
 import { inputError, type ValidationError } from './validation-error.js'
 
@@ -89,7 +89,7 @@ export function readBody(event: HttpEventFields, rules: BodyRules): unknown {
   const body = event.body
   if (body === undefined || body === null || body === '') return undefined
   if (typeof body !== 'string') return body
-  const kind = kindOf(contentTypeOf(event.headers), rules)
+  const kind = kindOf(contentTypeOf(headersOf(event)), rules)
   const text = bodyText(body, event.isBase64Encoded === true, rules.maxBodyBytes)
   if (kind === 'form') return parseForm(text)
   try {

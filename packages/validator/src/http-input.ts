@@ -5,7 +5,9 @@ export interface HttpEventFields {
   body?: unknown
   isBase64Encoded?: unknown
   headers?: unknown
+  multiValueHeaders?: unknown
   queryStringParameters?: unknown
+  multiValueQueryStringParameters?: unknown
   pathParameters?: unknown
 }
 
@@ -15,6 +17,28 @@ const joinWith = (separator: string) => (previous: unknown, next: unknown) =>
 
 const stringEntries = (value: unknown): [string, unknown][] =>
   typeof value === 'object' && value !== null ? Object.entries(value) : []
+
+/** `{ name: [values] }` as `{ name: 'joined values' }`; anything that is not an object gives `undefined`. */
+function joinMultiValue(values: unknown, separator: string): Record<string, unknown> | undefined {
+  if (typeof values !== 'object' || values === null) return undefined
+  return safeRecord(
+    stringEntries(values).map(([name, list]) => [name, Array.isArray(list) ? list.map(String).join(separator) : list]),
+    joinWith(separator),
+  )
+}
+
+// An ALB target group with multi-value headers on sends only the multi-value fields; API Gateway
+// REST sends both (the single-value one keeps the last of repeated values), and is read as before.
+
+/** The event's headers, one value per name: from `multiValueHeaders` when there is no `headers`. */
+export function headersOf(event: HttpEventFields): unknown {
+  return event.headers ?? joinMultiValue(event.multiValueHeaders, ', ')
+}
+
+/** The event's query parameters, one value per name: from the multi-value field when that is all there is. */
+export function queryParametersOf(event: HttpEventFields): unknown {
+  return event.queryStringParameters ?? joinMultiValue(event.multiValueQueryStringParameters, ',')
+}
 
 /** Header names lower-cased (HTTP names are case-insensitive); repeated names joined with ", ". */
 export function lowerCaseHeaders(headers: unknown): Record<string, unknown> {

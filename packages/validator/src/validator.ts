@@ -1,7 +1,7 @@
 import { type EventSource, eventSource, isHttpEventSource, type Middleware, type Request } from '@lamina/core'
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { type BodyRules, bodyRules, readBody } from './body.js'
-import { type HttpEventFields, lowerCaseHeaders, pathOf, queryOf } from './http-input.js'
+import { type HttpEventFields, headersOf, lowerCaseHeaders, pathOf, queryOf, queryParametersOf } from './http-input.js'
 import { andThen, isStandardSchema, isThenable, type Outcome, runSchema } from './run-schema.js'
 import { inputError, ValidationError, type ValidationPart } from './validation-error.js'
 
@@ -108,11 +108,11 @@ function notHttp(event: unknown, source: EventSource): ValidationError {
 function inputOf(part: HttpPart, event: HttpEventFields, source: EventSource, rules: BodyRules): unknown {
   switch (part) {
     case 'headers':
-      return lowerCaseHeaders(event.headers)
+      return lowerCaseHeaders(headersOf(event))
     case 'path':
       return pathOf(event.pathParameters)
     case 'query':
-      return queryOf(event.queryStringParameters, source === 'alb')
+      return queryOf(queryParametersOf(event), source === 'alb')
     default:
       return readBody(event, rules)
   }
