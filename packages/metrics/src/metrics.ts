@@ -1,5 +1,5 @@
 import { Metrics } from '@aws-lambda-powertools/metrics'
-import type { Middleware, Request } from '@lamina/core'
+import { type Middleware, type Request, redactSecrets } from '@lamina/core'
 import { outcomeOf } from './outcome.js'
 import { addOutcomeMetrics, type EnabledMetrics, enabledMetrics, type StandardMetrics } from './standard-metrics.js'
 
@@ -39,6 +39,19 @@ function clearInvocation(instance: Metrics): void {
   instance.clearMetadata()
 }
 
+function functionNameOf(request: Request): string | undefined {
+  const name = (request.context as { functionName?: unknown } | undefined)?.functionName
+  return typeof name === 'string' && name !== '' ? name : undefined
+}
+
+// onError must not fail the invocation: a publish that fails there is reported, not thrown.
+function reportUnpublished(error: unknown): void {
+  const reason = error instanceof Error ? error.message : 'unknown error'
+  console.error(
+    `[lamina/metrics] could not publish the metrics of an invocation that failed early: ${redactSecrets(reason)}`,
+  )
+}
+
 /** Adds the outcome and publishes everything the invocation recorded, if it recorded anything. */
 function publish(instance: Metrics, enabled: EnabledMetrics, functionNameDimension: boolean, request: Request): void {
   const tracked = request as TrackedRequest
@@ -46,8 +59,8 @@ function publish(instance: Metrics, enabled: EnabledMetrics, functionNameDimensi
   const added = addOutcomeMetrics(instance, enabled, outcome, tracked[startedAt])
   // Nothing to publish: Powertools would warn, or throw with throwOnEmptyMetrics.
   if (!added && !instance.hasStoredMetrics()) return
-  const functionName = (request.context as { functionName?: unknown } | undefined)?.functionName
-  if (functionNameDimension && typeof functionName === 'string' && functionName !== '') {
+  const functionName = functionNameOf(request)
+  if (functionNameDimension && functionName !== undefined) {
     instance.addDimension('function_name', functionName)
   }
   instance.publishStoredMetrics()
@@ -61,7 +74,9 @@ function publish(instance: Metrics, enabled: EnabledMetrics, functionNameDimensi
  */
 export function metrics(options: MetricsOptions = {}): Middleware<{ context: { metrics: Metrics } }> {
   if (options.metrics !== undefined && !(options.metrics instanceof Metrics)) {
-    throw new TypeError('metrics({ metrics }) takes a Metrics from @aws-lambda-powertools/metrics 2.35.')
+    throw new TypeError(
+      'metrics({ metrics }) takes a Metrics from @aws-lambda-powertools/metrics 2.x (2.36 or later), the one your function imports.',
+    )
   }
   const instance = options.metrics ?? createMetrics(options)
   const enabled = enabledMetrics(options)
@@ -71,12 +86,26 @@ export function metrics(options: MetricsOptions = {}): Middleware<{ context: { m
     name: 'metrics',
     before(request) {
       const { context } = request
-      if (enabled.duration) (request as TrackedRequest)[startedAt] = performance.now()
+      // Also the mark that before ran: onError publishes itself when it did not.
+      ;(request as TrackedRequest)[startedAt] = performance.now()
       if (enabled.coldStart) instance.captureColdStartMetric(context.functionName)
       context.metrics = instance
     },
     onError(request) {
-      ;(request as TrackedRequest)[errored] = true
+      const tracked = request as TrackedRequest
+      tracked[errored] = true
+      if (tracked[startedAt] !== undefined) return
+      // A middleware ahead of this one failed in its before (the timeout guard, when the
+      // invocation starts inside its margin), so no cleanup runs for metrics either: publish
+      // now. The answer is not known yet, so the error counts as a failure.
+      try {
+        if (enabled.coldStart) instance.captureColdStartMetric(functionNameOf(request))
+        publish(instance, enabled, functionNameDimension, request)
+      } catch (error) {
+        reportUnpublished(error)
+      } finally {
+        clearInvocation(instance)
+      }
     },
     cleanup(request) {
       try {

@@ -1,8 +1,9 @@
 import { Metrics } from '@aws-lambda-powertools/metrics'
-import { armTimeout, type Middleware, wrap } from '@lamina/core'
+import { armTimeout, type Middleware, TimeoutError, wrap } from '@lamina/core'
 import { errorMapper, NotFound } from '@lamina/errors'
 import { MetricUnit, metrics } from '@lamina/metrics'
 import { type CapturedOutput, captureOutput, createContext, events, setLambdaEnvironment } from '@lamina/testing'
+import { timeoutGuard } from '@lamina/timeout'
 import { ValidationError } from '@lamina/validator'
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -23,6 +24,7 @@ afterEach(() => {
   output.restore()
   restoreEnvironment()
   vi.useRealTimers()
+  vi.restoreAllMocks()
 })
 
 /** The EMF documents written, minus the ColdStart one. */
@@ -365,6 +367,39 @@ describe('metrics: published exactly once, on every path', () => {
     // Assess
     expect(error).toMatchObject({ name: 'TimeoutError' })
     expect(documents()).toEqual([expect.objectContaining({ Errors: 1, Timeouts: 1 })])
+  })
+
+  it('publishes when the invocation starts with less time left than the guard’s margin', async () => {
+    // Prepare: 50 ms left, a 100 ms margin: the guard fails in its before, ahead of metrics'.
+    const handler = wrap(async () => 'never runs')
+      .use(timeoutGuard({ marginMs: 100 }))
+      .use(metrics())
+
+    // Act
+    await expect(handler({}, createContext({ timeoutMs: 50, functionName: 'orders-fn' }))).rejects.toThrow(/margin/)
+
+    // Assess
+    expect(documents()).toEqual([expect.objectContaining({ Errors: 1, Timeouts: 1, function_name: 'orders-fn' })])
+    expect(coldStarts()).toHaveLength(1)
+  })
+
+  it('reports a publish that fails in that case, keeps the invocation’s error and leaves nothing behind', async () => {
+    // Prepare: Errors already recorded in seconds, so adding the standard Errors (a Count) fails.
+    const instance = new Metrics()
+    const handler = wrap(async () => 'ok')
+      .use(timeoutGuard({ marginMs: 100 }))
+      .use(metrics({ metrics: instance, coldStart: false }))
+    instance.addMetric('Errors', MetricUnit.Seconds, 1)
+    const report = vi.spyOn(console, 'error').mockImplementation(() => {})
+
+    // Act
+    const thrown = await handler({}, createContext({ timeoutMs: 50 })).catch((error: unknown) => error)
+    await handler({}, context())
+
+    // Assess
+    expect(thrown).toBeInstanceOf(TimeoutError)
+    expect(report.mock.calls).toEqual([[expect.stringMatching(/^\[lamina\/metrics\] could not publish.*Errors/)]])
+    expect(documents()).toEqual([expect.objectContaining({ Errors: 0, Timeouts: 0 })])
   })
 
   it('writes exactly the standard metrics that are switched on', async () => {
