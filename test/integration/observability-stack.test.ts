@@ -106,6 +106,32 @@ describe('timeoutGuard → errorMapper → observability → handler', () => {
     expect(segment?.in_progress).toBeUndefined()
   })
 
+  it('when the deadline is already inside the margin at the start: a 504, the error line and Timeouts 1', async () => {
+    // Prepare: 50 ms left, less than the guard's 100 ms margin, so the guard fails in its own
+    // before, ahead of observability's. A warm container: an earlier invocation ran first.
+    const handler = stack(async () => ({ statusCode: 200 }))
+    await handler(events.apiGatewayV2(), createContext())
+    await daemon.waitFor(1)
+    daemon.documents.length = 0
+    output.lines.length = 0
+    const context = createContext({ timeoutMs: 50 })
+
+    // Act
+    const response = (await handler(events.apiGatewayV2({ requestId: 'late' }), context)) as { statusCode: number }
+
+    // Assess: this invocation's keys on the line, not the previous one's.
+    expect(response.statusCode).toBe(504)
+    expect(errorLines()).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        function_request_id: context.awsRequestId,
+        correlation_id: 'late',
+        error: expect.objectContaining({ name: 'TimeoutError' }),
+      }),
+    ])
+    expect(emf()).toEqual([expect.objectContaining({ Errors: 1, Timeouts: 1, function_name: context.functionName })])
+  })
+
   it('for a queue: rethrows so Lambda retries, after logging, counting and tracing once', async () => {
     // Prepare
     const handler = stack(async () => {

@@ -1,6 +1,7 @@
 export { Logger } from '@aws-lambda-powertools/logger'
 export type { CorrelationIdSource } from './correlation-id.js'
 export { defaultCorrelationId } from './correlation-id.js'
+export type { ClientErrorLevel } from './error-lines.js'
 export type { LoggingOptions } from './logging.js'
-export { errorMessage, eventMessage, logging } from './logging.js'
+export { clientErrorMessage, errorMessage, eventMessage, logging } from './logging.js'
 export { mask, redactLoggerOutput } from './redaction.js'

@@ -47,7 +47,7 @@ const redactArgument = (value: unknown) => (typeof value === 'string' ? redactSe
  * Powertools prints each line as one finished JSON string through its own console; that string
  * is the only place that holds the message, every key and value, formatted errors and buffered
  * lines alike, so it is where the mask goes. The console is a private field of Powertools'
- * Logger (built for 2.35): if a future version renames it, this throws at init rather than
+ * Logger (built for 2.x from 2.36): if a future version renames it, this throws at init rather than
  * silently logging secrets.
  */
 export function redactLoggerOutput(logger: object): void {
@@ -56,7 +56,7 @@ export function redactLoggerOutput(logger: object): void {
   const original = internals.console
   if (typeof original?.info !== 'function' || typeof original.error !== 'function') {
     throw new TypeError(
-      "@lamina/logger cannot reach this Logger's output to mask secrets; use @aws-lambda-powertools/logger 2.35.x, the version @lamina/logger is built for.",
+      "@lamina/logger cannot reach this Logger's output to mask secrets; use @aws-lambda-powertools/logger 2.x (2.36 or later), the versions @lamina/logger is built for.",
     )
   }
   const wrapped = Object.create(original) as ConsoleLike

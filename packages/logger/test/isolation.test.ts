@@ -1,6 +1,6 @@
 import { InvokeStore } from '@aws/lambda-invoke-store'
 import { Logger } from '@aws-lambda-powertools/logger'
-import { wrap } from '@lamina/core'
+import { type Context, type Middleware, wrap } from '@lamina/core'
 import { logging } from '@lamina/logger'
 import { type CapturedOutput, captureOutput, createContext, events, setLambdaEnvironment, tick } from '@lamina/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -81,6 +81,67 @@ describe('logging: temporary keys end with the invocation', () => {
 
     // Assess
     expect(lines('second')[0]?.kept).toBe('yes')
+  })
+})
+
+describe('logging: an invocation that never ends', () => {
+  it('leaves none of its keys to the next invocations, and keys are still reset after each', async () => {
+    // Prepare: an inner cleanup that never settles, so logging's cleanup never runs for it.
+    const logger = new Logger()
+    let stuckInCleanup!: () => void
+    const cleanupStarted = new Promise<void>((resolve) => {
+      stuckInCleanup = resolve
+    })
+    const hanging: Middleware = {
+      name: 'hanging',
+      cleanup: () => {
+        stuckInCleanup()
+        return new Promise(() => {})
+      },
+    }
+    const stuck = wrap(async () => logger.appendKeys({ customer: 'stuck' }))
+      .use(logging({ logger }))
+      .use(hanging)
+    const next = wrap(async (event: { name: string }) => {
+      logger.info('next')
+      logger.appendKeys({ customer: event.name })
+    }).use(logging({ logger }))
+
+    // Act
+    // No deadline, so nothing (not even core's bound on hung hooks) ever ends it.
+    void stuck(events.apiGatewayV2({ requestId: 'req-stuck' }), createContext({ deadline: false }) as never)
+    await cleanupStarted
+    await next({ name: 'second' }, createContext() as never)
+    await next({ name: 'third' }, createContext() as never)
+
+    // Assess: neither the stuck invocation's keys nor the second's reach a later line.
+    const [second, third] = lines('next')
+    expect(second).not.toHaveProperty('customer')
+    expect(second).not.toHaveProperty('correlation_id')
+    expect(third).not.toHaveProperty('customer')
+  })
+})
+
+describe('logging: a wrapped handler called by another with the same context', () => {
+  it('joins the caller’s keys and leaves them in place when it ends', async () => {
+    // Prepare
+    const logger = new Logger()
+    const inner = wrap(async () => logger.info('inner')).use(logging({ logger }))
+    const outer = wrap(async (event: unknown, context: Context) => {
+      logger.appendKeys({ customer: 'outer' })
+      await inner(event, context)
+      logger.info('outer, after inner')
+    }).use(logging({ logger }))
+    const after = wrap(async () => logger.info('after')).use(logging({ logger }))
+
+    // Act
+    await outer(events.apiGatewayV2({ requestId: 'req-outer' }), createContext() as never)
+    await after({}, createContext() as never)
+
+    // Assess
+    expect(lines('inner')[0]).toMatchObject({ customer: 'outer', correlation_id: 'req-outer' })
+    expect(lines('outer, after inner')[0]).toMatchObject({ customer: 'outer', correlation_id: 'req-outer' })
+    expect(lines('after')[0]).not.toHaveProperty('customer')
   })
 })
 

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger'
 import { type Context, type Middleware, wrap } from '@lamina/core'
 import { errorMessage, eventMessage, logging } from '@lamina/logger'
 import { type CapturedOutput, captureOutput, createContext, events, setLambdaEnvironment } from '@lamina/testing'
+import { timeoutGuard } from '@lamina/timeout'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
 let restoreEnvironment: () => void
@@ -260,6 +261,79 @@ describe('logging: errors', () => {
 
     // Assess
     expect(byMessage(errorMessage)[0]?.error).toEqual({ value: 'plain string' })
+  })
+
+  it('writes the error with this invocation’s keys when a middleware before logging() fails first', async () => {
+    // Prepare: 50 ms left is inside the guard's 100 ms margin, so the guard fails in its before
+    // and logging's before never runs. An earlier invocation left its context on the Logger.
+    const logger = new Logger()
+    const handler = wrap(async () => logger.info('handled'))
+      .use(timeoutGuard({ marginMs: 100 }))
+      .use(logging({ logger }))
+    await handler(events.apiGatewayV2({ requestId: 'earlier' }), createContext())
+    const context = createContext({ timeoutMs: 50 })
+
+    // Act
+    await expect(handler(events.apiGatewayV2({ requestId: 'late' }), context)).rejects.toThrow(/margin/)
+    await handler(events.apiGatewayV2({ requestId: 'after' }), createContext())
+
+    // Assess
+    expect(byMessage(errorMessage)).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        function_request_id: context.awsRequestId,
+        correlation_id: 'late',
+        cold_start: false,
+        error: expect.objectContaining({ name: 'TimeoutError' }),
+      }),
+    ])
+    expect(byMessage('handled').map((line) => line.correlation_id)).toEqual(['earlier', 'after'])
+  })
+
+  it('writes an Error whose cause chain loops once per link, the loop marked, and its own fields', async () => {
+    // Prepare
+    const first = Object.assign(new Error('first'), { code: 'E_FIRST', attempt: 2n })
+    first.cause = new Error('second', { cause: first })
+    const handler = wrap(async () => {
+      throw first
+    }).use(logging())
+
+    // Act
+    await expect(handler({}, createContext())).rejects.toBe(first)
+
+    // Assess
+    expect(byMessage(errorMessage)[0]?.error).toEqual({
+      name: 'Error',
+      message: 'first',
+      stack: expect.stringContaining('first'),
+      code: 'E_FIRST',
+      attempt: '2',
+      cause: { name: 'Error', message: 'second', stack: expect.any(String), cause: '[circular]' },
+    })
+  })
+
+  it('writes what it can read of a value that resists reading, and the tag of one with nothing readable', async () => {
+    // Prepare
+    const resisting = Object.defineProperty({ code: 'E_PARTIAL' }, 'message', {
+      enumerable: true,
+      get() {
+        throw new Error('no message for you')
+      },
+    })
+    const throwing = (value: unknown) =>
+      wrap(async () => {
+        throw value
+      }).use(logging())
+
+    // Act
+    await expect(throwing(resisting)({}, createContext())).rejects.toBe(resisting)
+    await expect(throwing(Object.create(null))({}, createContext())).rejects.toBeDefined()
+
+    // Assess
+    expect(byMessage(errorMessage).map((line) => line.error)).toEqual([
+      { code: 'E_PARTIAL' },
+      { value: '[object Object]' },
+    ])
   })
 
   it('writes nothing for the error with logError: false, and still rethrows it', async () => {

@@ -1,0 +1,115 @@
+// A handler can throw anything: a string, `undefined`, an object with no prototype, an object
+// whose getters or `toString` throw, a Proxy whose every trap throws, an Error whose `cause`
+// chain loops. Powertools formats an Error by reading its fields and recursing into `cause`
+// unguarded, so some of these would make the error line itself throw (or overflow the stack).
+// Everything here reads each value at most once per field, inside a `try`, and never recurses
+// without a bound.
+
+const maxCauseDepth = 8
+const maxExtraFields = 20
+// Powertools' own Error fields, and what describeThrown writes itself.
+const knownFields = new Set(['name', 'message', 'stack', 'cause'])
+
+type Described = Record<string, unknown>
+
+const isObjectLike = (value: unknown): value is object =>
+  (typeof value === 'object' || typeof value === 'function') && value !== null
+
+/** Reads `value[key]`, or reports that it could not. */
+function read(value: object, key: PropertyKey): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: (value as Record<PropertyKey, unknown>)[key] }
+  } catch {
+    return { ok: false }
+  }
+}
+
+function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error
+  } catch {
+    // A Proxy whose getPrototypeOf trap throws.
+    return false
+  }
+}
+
+function ownEnumerableKeys(value: object): string[] | undefined {
+  try {
+    return Object.keys(value)
+  } catch {
+    return undefined
+  }
+}
+
+/** A primitive as text, the way `String()` would write it (symbols included, which `${}` refuses). */
+function primitiveText(value: unknown): string {
+  return typeof value === 'symbol' ? value.toString() : String(value)
+}
+
+function objectTag(value: object): string {
+  try {
+    return Object.prototype.toString.call(value)
+  } catch {
+    return '[object that cannot be read]'
+  }
+}
+
+/**
+ * An Error Powertools can format as it is: every field it reads (name, message, stack, cause and
+ * the enumerable ones) reads without throwing, and the `cause` chain ends within a few links.
+ * Those are formatted by Powertools exactly as its own middleware would; anything else is
+ * described by `describeThrown`.
+ */
+export function isWellFormedError(value: unknown): value is Error {
+  if (!isError(value)) return false
+  const seen = new Set<unknown>()
+  let current: unknown = value
+  for (let depth = 0; isError(current); depth++) {
+    if (seen.has(current) || depth > maxCauseDepth) return false
+    seen.add(current)
+    for (const key of ['name', 'message', 'stack']) if (!read(current, key).ok) return false
+    const keys = ownEnumerableKeys(current)
+    if (keys === undefined || keys.some((key) => !read(current as object, key).ok)) return false
+    const cause = read(current, 'cause')
+    if (!cause.ok) return false
+    current = cause.value
+  }
+  return true
+}
+
+/**
+ * Plain JSON data for any thrown value, in the shape Powertools gives an Error (`name`,
+ * `message`, `stack`, `cause`, then the error's own fields with primitive values); a primitive
+ * becomes `{ value }`. Never throws; a field that cannot be read is left out, a `cause` seen
+ * before is written as `"[circular]"`.
+ */
+export function describeThrown(value: unknown, depth = 0, seen: Set<unknown> = new Set()): Described {
+  if (!isObjectLike(value)) return { value: primitiveText(value) }
+  seen.add(value)
+  const described: Described = {}
+  for (const key of ['name', 'message', 'stack']) {
+    const field = read(value, key)
+    if (field.ok && typeof field.value === 'string') described[key] = field.value
+  }
+  const cause = read(value, 'cause')
+  if (cause.ok && cause.value !== undefined) {
+    if (seen.has(cause.value)) described.cause = '[circular]'
+    else if (depth >= maxCauseDepth) described.cause = '[deeper causes left out]'
+    else described.cause = describeThrown(cause.value, depth + 1, seen)
+  }
+  for (const key of (ownEnumerableKeys(value) ?? []).slice(0, maxExtraFields)) {
+    if (knownFields.has(key)) continue
+    const field = read(value, key)
+    if (!field.ok) continue
+    const type = typeof field.value
+    if (type === 'string' || type === 'number' || type === 'boolean') described[key] = field.value
+    else if (type === 'bigint') described[key] = primitiveText(field.value)
+  }
+  if (Object.keys(described).length === 0) described.value = objectTag(value)
+  return described
+}
+
+/** The thrown value as Powertools' `error` field: the Error itself when it is safe to format, else plain data. */
+export function loggableError(value: unknown): unknown {
+  return isWellFormedError(value) ? value : describeThrown(value)
+}
