@@ -52,4 +52,11 @@ describe('validator on an ALB target group with multi-value headers', () => {
     const response = await call(multiValueAlb({ headers: { 'x-tenant': ['t-1'] } }))
     expect(response.statusCode).toBe(200)
   })
+
+  it('keeps a multi-value entry that is not a list as it is', async () => {
+    const { call } = echoFunction(validator({ headers: z.object({ 'x-tenant': z.literal('t-1') }) }))
+    const headers = { 'x-tenant': 't-1' } as unknown as Record<string, string[]>
+    const response = await call(multiValueAlb({ headers }))
+    expect(response.statusCode).toBe(200)
+  })
 })
