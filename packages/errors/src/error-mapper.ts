@@ -48,9 +48,9 @@ function problemBody(view: ErrorView, requestId: string | undefined): string {
  * Turns an error into the response its HTTP source expects; rethrows for every other source.
  * Whatever was thrown, its `onError` never throws: a value it cannot read becomes a generic 500.
  *
- * Put it FIRST in `.use()`: `onError` hooks run in reverse, so the mapper runs last, after
- * logging, tracing and metrics have seen the original error. It sets `request.response`
- * without returning it, so the `onError` chain is never cut short.
+ * Put it right after `timeoutGuard()` and before everything else: `onError` hooks run in
+ * reverse, so the mapper runs after logging, tracing and metrics have seen the original error.
+ * It sets `request.response` without returning it, so the `onError` chain is never cut short.
  */
 export function errorMapper(options: ErrorMapperOptions = {}): Middleware {
   const problem = options.format === 'problem'
