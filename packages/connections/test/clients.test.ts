@@ -35,14 +35,23 @@ describe('clients()', () => {
   })
 
   it('runs an async factory once for 100 invocations asking at the same moment', async () => {
-    // Prepare
+    // Prepare: the factory's promise stays pending until all 100 invocations have read the client.
+    let release: () => void = () => undefined
+    const allAsked = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    let asked = 0
     const factory = vi.fn(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 10))
+      await allAsked
       return new FakeDatabaseClient()
     })
     const handler = wrap<unknown>()
       .use(clients({ db: factory }))
-      .handler(async (_event, context) => await context.clients.db)
+      .handler(async (_event, context) => {
+        const pending = context.clients.db
+        if (++asked === 100) release()
+        return await pending
+      })
     // Act
     const seen = await Promise.all(Array.from({ length: 100 }, () => invoke(handler)))
     // Assess
@@ -72,29 +81,51 @@ describe('clients()', () => {
   })
 
   it('does not cache a rejected async factory, and leaves no unhandled rejection', async () => {
-    // Prepare
+    // Prepare: the first creation is rejected by the test, after an invocation read it and left.
     let attempts = 0
-    const middleware = clients({
-      db: async () => {
-        if (++attempts === 1) throw new Error('pool refused')
-        return new FakeDatabaseClient()
-      },
+    let refuse: (error: Error) => void = () => undefined
+    const firstCreation = new Promise<FakeDatabaseClient>((_resolve, reject) => {
+      refuse = reject
     })
-    const handler = wrap<unknown>()
-      .use(middleware)
-      .handler(async (_event, context) => await context.clients.db)
+    const middleware = clients({
+      db: () => (++attempts === 1 ? firstCreation : Promise.resolve(new FakeDatabaseClient())),
+    })
     const ignoring = wrap<unknown>()
       .use(middleware)
       .handler(async (_event, context) => void context.clients.db)
+    const awaiting = wrap<unknown>()
+      .use(middleware)
+      .handler(async (_event, context) => await context.clients.db)
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      // Act
+      await invoke(ignoring)
+      refuse(new Error('pool refused'))
+      // The middleware's handler was attached first, so it has run once this one has.
+      await firstCreation.catch(() => undefined)
+      const next = await invoke(awaiting)
+      // Unhandled rejections are reported once the microtasks of a turn are done: wait one turn.
+      await new Promise((resolve) => setImmediate(resolve))
+      // Assess
+      expect(next).toBeInstanceOf(FakeDatabaseClient)
+      expect(attempts).toBe(2)
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
+
+  it('hands a rejected creation to the invocations that await it', async () => {
+    // Prepare
+    const handler = wrap<unknown>()
+      .use(clients({ db: async () => Promise.reject(new Error('pool refused')) }))
+      .handler(async (_event, context) => await context.clients.db)
     // Act
-    const first = await invoke(handler).catch((error: Error) => error)
-    await invoke(ignoring)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-    const third = await invoke(handler)
+    const error = await invoke(handler).catch((thrown: Error) => thrown)
     // Assess
-    expect(first).toMatchObject({ message: 'pool refused' })
-    expect(third).toBeInstanceOf(FakeDatabaseClient)
-    expect(attempts).toBe(2)
+    expect(error).toMatchObject({ message: 'pool refused' })
   })
 
   it('invalidate() makes the next use create a fresh client and disposes the old one', async () => {

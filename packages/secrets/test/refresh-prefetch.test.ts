@@ -1,9 +1,9 @@
 import { wrap } from '@lamina/core'
 import { createContext } from '@lamina/testing'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { SecretConfigurationError, SecretsUnavailableError, secrets } from '../src/index.ts'
 import {
-  eventually,
+  deferred,
   exposeSecrets,
   run,
   type SecretsManagerServer,
@@ -27,13 +27,18 @@ beforeEach(() => {
 
 const calls = () => server.callsFor(id)
 
-/** A handler that calls context.secrets.refresh('key') and answers with the value before and after. */
-function refreshingHandler(middleware = secrets({ key: id }, { endpoint: server.endpoint })) {
+/**
+ * A handler that calls context.secrets.refresh('key') and answers with the value before and
+ * after; `refreshing` runs once the refresh has started (its fetch is in flight or joined).
+ */
+function refreshingHandler(middleware = secrets({ key: id }, { endpoint: server.endpoint }), refreshing = () => {}) {
   return wrap<unknown>()
     .use(middleware)
     .handler(async (_event, context) => {
       const before = context.secrets.key
-      await context.secrets.refresh('key')
+      const refreshed = context.secrets.refresh('key')
+      refreshing()
+      await refreshed
       return { before, after: context.secrets.key }
     })
 }
@@ -56,11 +61,17 @@ describe('refresh', () => {
 
   it('shares one fetch between concurrent refreshes and updates the cache for later invocations', async () => {
     // Prepare
-    const handler = refreshingHandler()
+    const answer = deferred()
+    let started = 0
+    // The fetch's answer is held until all 10 invocations have asked for a refresh.
+    const handler = refreshingHandler(undefined, () => {
+      if (++started === 10) answer.resolve()
+    })
     await run(handler)
+    started = 0
     const callsBefore = calls()
     server.setSecret(id, 'api-key-after-rotation')
-    server.injectFaults({ kind: 'slow', ms: 30 })
+    server.injectFaults({ kind: 'held', until: answer.promise })
     // Act
     const results = await Promise.all(Array.from({ length: 10 }, () => run(handler)))
     // Assess: the 10 refreshes joined one in-flight fetch.
@@ -88,8 +99,9 @@ describe('refresh', () => {
 
   it('rejects with SecretConfigurationError when the secret was deleted, and keeps the old value', async () => {
     // Prepare
+    const { logger } = warningCollector()
     const handler = wrap<unknown>()
-      .use(secrets({ key: id }, { endpoint: server.endpoint }))
+      .use(secrets({ key: id }, { endpoint: server.endpoint, logger }))
       .handler(async (_event, context) => {
         const error = await context.secrets.refresh('key').catch((thrown: unknown) => thrown)
         return { error, value: context.secrets.key }
@@ -121,7 +133,7 @@ describe('prefetch', () => {
   it('fetches at creation so the first invocation finds the value cached', async () => {
     // Prepare
     const middleware = secrets({ key: id }, { endpoint: server.endpoint, prefetch: true })
-    await eventually(() => calls() === 1, 'the prefetch')
+    await server.received(id, 1)
     // Act
     const seen = await run(exposeSecrets(middleware))
     // Assess
@@ -133,12 +145,12 @@ describe('prefetch', () => {
     // Prepare
     server.failAlways({ kind: 'not-found' })
     const middleware = secrets({ key: id }, { endpoint: server.endpoint, prefetch: true })
-    await eventually(() => calls() === 1, 'the prefetch')
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    await server.received(id, 1)
     server.failAlways(undefined)
-    // Act
-    const seen = await run(exposeSecrets(middleware))
-    // Assess: vitest fails the run on an unhandled rejection; the invocation fetched again.
+    // Act: an invocation while the failed prefetch is still in flight joins it and fails; the
+    // first one after it fetches again (the failure has no event of its own to await).
+    const seen = await vi.waitFor(() => run(exposeSecrets(middleware)), { timeout: 10_000, interval: 10 })
+    // Assess: vitest fails the run on an unhandled rejection; exactly one more fetch was made.
     expect(seen.key).toBe('api-key-before-rotation')
     expect(calls()).toBe(2)
   })
@@ -153,9 +165,11 @@ describe('deadline', () => {
       .use({ before: (request) => void armTimeout(request, 0) })
       .use(middleware)
       .handler(async (_event, context) => context.secrets.key)
-    server.injectFaults({ kind: 'slow', ms: 150 })
-    // Act
+    const answer = deferred()
+    server.injectFaults({ kind: 'held', until: answer.promise })
+    // Act: the fetch is answered only once the first invocation has timed out.
     const timedOut = await guarded({}, createContext({ timeoutMs: 30 })).catch((error: Error) => error)
+    answer.resolve()
     const next = await guarded({}, createContext({ timeoutMs: 5_000 }))
     // Assess
     expect(timedOut).toMatchObject({ name: 'TimeoutError', statusCode: 504 })

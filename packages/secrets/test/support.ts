@@ -16,32 +16,36 @@ export function exposeSecrets(middleware: Middleware<any>) {
 export const run = <T>(handler: (event: unknown, context: any) => Promise<T>, context = createContext()) =>
   handler({}, context)
 
-/** Collects warnings instead of printing them. */
+/** Collects warnings instead of printing them; `received(n)` resolves once `n` have arrived. */
 export function warningCollector() {
   const warnings: { message: string; details: Record<string, unknown> | undefined }[] = []
+  const waiting = new Set<() => void>()
   return {
     warnings,
-    logger: { warn: (message: string, details?: Record<string, unknown>) => warnings.push({ message, details }) },
+    logger: {
+      warn: (message: string, details?: Record<string, unknown>) => {
+        warnings.push({ message, details })
+        for (const check of waiting) check()
+      },
+    },
+    received: (count: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (warnings.length < count) return
+          waiting.delete(check)
+          resolve()
+        }
+        waiting.add(check)
+        check()
+      }),
   }
 }
 
-/** Resolves once the server has received `count` GetSecretValue calls (bounded: fails after ~5 s). */
-export async function waitForCalls(calls: () => number, count: number): Promise<void> {
-  for (let attempt = 0; attempt < 500; attempt++) {
-    if (calls() >= count) return
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  throw new Error(`expected ${count} GetSecretValue calls, saw ${calls()}`)
-}
-
-/** Lets pending I/O callbacks and microtasks run (a background refresh settle). */
-export const settle = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms))
-
-/** Waits (bounded: ~5 s) until `check` holds; for effects of background work. */
-export async function eventually(check: () => boolean, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 500; attempt++) {
-    if (check()) return
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  throw new Error(`timed out waiting for ${what}`)
+/** A promise the test settles: hold a server answer (`{ kind: 'held', until }`) until it says so. */
+export function deferred() {
+  let resolve: () => void = () => undefined
+  const promise = new Promise<void>((settle) => {
+    resolve = settle
+  })
+  return { promise, resolve }
 }
