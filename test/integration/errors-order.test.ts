@@ -55,6 +55,29 @@ describe.each(httpSources)('errorMapper first in the chain on $name', ({ factory
   })
 })
 
+describe.each(httpSources)('an observer that fails, registered after errorMapper, on $name', ({ factory }) => {
+  it('does not take the answer away: the mapper still answers a generic 500 with the request id', async () => {
+    // Prepare: an observer whose own onError throws (a broken log transport, say).
+    const context = createContext()
+    const handler = wrap<unknown>()
+      .use(errorMapper())
+      .use({
+        name: 'broken-observer',
+        onError() {
+          throw new Error('log transport to 10.0.0.9 is down')
+        },
+      })
+      .handler(async () => {
+        throw new Error('db connection refused at 10.0.0.5')
+      })
+    // Act
+    const response = (await handler(factory(), context)) as { statusCode: number; body: string }
+    // Assess
+    expect(response.statusCode).toBe(500)
+    expect(JSON.parse(response.body)).toEqual({ message: 'Internal Server Error', requestId: context.awsRequestId })
+  })
+})
+
 describe('errorMapper in the wrong place', () => {
   it('runs before observers registered ahead of it, which then find a response already set', async () => {
     // This is why the README says "first": onError runs in reverse, so a mapper added last
