@@ -2,8 +2,9 @@ export { armTimeout } from './arm-timeout.js'
 export type { Context } from './context.js'
 export type { EventSource, HttpEventSource } from './event-source.js'
 export { eventSource, isHttpEventSource } from './event-source.js'
+export { type OrderPlace, orderKey, orderRank } from './order.js'
 export { containsSecret, forgetSecret, minimumSecretLength, redactSecrets, registerSecret } from './secret-registry.js'
-export { TimeoutError } from './timeout-error.js'
+export { isTimeoutError, TimeoutError } from './timeout-error.js'
 export type {
   AnyHandler,
   AnyMiddleware,

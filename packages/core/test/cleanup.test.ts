@@ -1,7 +1,6 @@
 import { forgetSecret, type LifecycleHooks, registerSecret, wrap } from '@lamina/core'
-import { createContext } from '@lamina/testing'
+import { createContext, recorder } from '@lamina/testing'
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { recorder } from './recorder.js'
 
 afterEach(() => {
   vi.restoreAllMocks()

@@ -1,7 +1,6 @@
 import { wrap } from '@lamina/core'
-import { createContext } from '@lamina/testing'
+import { createContext, recorder } from '@lamina/testing'
 import { describe, expect, test } from 'vitest'
-import { recorder } from './recorder.js'
 
 const boom =
   (message = 'boom') =>

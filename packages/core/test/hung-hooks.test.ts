@@ -1,6 +1,6 @@
 import { type LifecycleHooks, wrap } from '@lamina/core'
+import { recorder } from '@lamina/testing'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { recorder } from './recorder.js'
 
 beforeEach(() => {
   vi.useFakeTimers()

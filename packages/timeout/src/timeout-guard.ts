@@ -1,9 +1,13 @@
-import { armTimeout, type Middleware, type Request, TimeoutError } from '@lamina/core'
+import {
+  armTimeout,
+  isTimeoutError,
+  type Middleware,
+  orderKey,
+  orderRank,
+  type Request,
+  TimeoutError,
+} from '@lamina/core'
 import { readOptions, type TimeoutGuardOptions } from './options.js'
-
-// setTimeout's limit: a longer delay fires after 1 ms instead (Node's TimeoutOverflowWarning).
-// A Lambda deadline is at most 15 minutes away, so anything beyond it is a tool's "no deadline".
-const maxTimerDelayMs = 2_147_483_647
 
 const noDeadlineMessage =
   '[lamina/timeout] The Lambda context has no usable getRemainingTimeInMillis(), so timeoutGuard() does nothing ' +
@@ -23,16 +27,16 @@ export function timeoutGuard<TResponse = unknown>(options?: TimeoutGuardOptions<
 
   return {
     name: 'timeout-guard',
+    // First of Lamina's middlewares: it covers everything after it.
+    [orderKey]: orderRank.timeoutGuard,
     before(request) {
-      const remaining = remainingTime(request)
-      // Too far for setTimeout, so core starts no timer for it:
-      // say so rather than look armed.
-      if (remaining === undefined || remaining - marginMs > maxTimerDelayMs) {
+      // No deadline, or one too far for a timer (core decides): say so rather than look armed.
+      if (!armTimeout(request, marginMs)) {
         if (!saidNoDeadline) console.debug(noDeadlineMessage)
         saidNoDeadline = true
         return
       }
-      armTimeout(request, marginMs)
+      const remaining = remainingTime(request)
       // No time left: core has already expired the deadline, but a chain with nothing left to await
       // would never meet it, so fail here. Decided from `remaining`, not by reading request.signal,
       // which would create the AbortSignal (the costliest part of arming) on every invocation.
@@ -44,16 +48,14 @@ export function timeoutGuard<TResponse = unknown>(options?: TimeoutGuardOptions<
       }
     },
     onError(request) {
-      if (response === undefined || !(request.error instanceof TimeoutError)) return
+      if (response === undefined || !isTimeoutError(request.error)) return
       // Returned, not only set: it replaces a response an error mapper set for the same timeout.
       return typeof response === 'function' ? (response as (request: Request) => unknown)(request) : response
     },
   }
 }
 
-function remainingTime(request: Request): number | undefined {
-  const context = request.context as { getRemainingTimeInMillis?: unknown } | null | undefined
-  if (typeof context?.getRemainingTimeInMillis !== 'function') return undefined
-  const remaining: unknown = context.getRemainingTimeInMillis()
-  return typeof remaining === 'number' && Number.isFinite(remaining) ? remaining : undefined
+// Only called once armTimeout has found a deadline, so the context has one.
+function remainingTime(request: Request): number {
+  return (request.context as { getRemainingTimeInMillis: () => number }).getRemainingTimeInMillis()
 }

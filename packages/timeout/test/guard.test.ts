@@ -1,5 +1,5 @@
 import { type Middleware, TimeoutError, wrap } from '@lamina/core'
-import { createContext } from '@lamina/testing'
+import { createContext, recorder } from '@lamina/testing'
 import { timeoutGuard } from '@lamina/timeout'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { after, failAfter, never, track } from './track.js'
@@ -12,18 +12,8 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
-/** A middleware that writes each of its hooks into `log`, with the error's name where there is one. */
-function recorder(name: string, log: string[]): Middleware {
-  const errorName = (error: unknown) => (error instanceof Error ? error.name : String(error))
-  return {
-    name,
-    before: () => void log.push(`${name}.before`),
-    after: () => void log.push(`${name}.after`),
-    onError: (request) => void log.push(`${name}.onError:${errorName(request.error)}`),
-    cleanup: (request) =>
-      void log.push(`${name}.cleanup:${request.error === undefined ? 'ok' : errorName(request.error)}`),
-  }
-}
+/** A recorder that also writes the error's name at onError and cleanup (`ok` when there is none). */
+const outcomeRecorder = (name: string, log: string[]) => recorder(name, log, {}, { outcome: true })
 
 describe('timeoutGuard: when it fires', () => {
   test('aborts request.signal and ends the invocation with a TimeoutError at deadline − margin, not before', async () => {
@@ -100,9 +90,9 @@ describe('timeoutGuard: it covers the whole pipeline', () => {
     const log: string[] = []
     const handler = wrap(async () => 'result')
       .use(timeoutGuard({ marginMs: 100 }))
-      .use(recorder('outer', log))
+      .use(outcomeRecorder('outer', log))
       .use({ name: 'slow', ...slow })
-      .use(recorder('inner', log))
+      .use(outcomeRecorder('inner', log))
 
     const outcome = track(handler({}, createContext({ timeoutMs: 1000 })))
     await vi.advanceTimersByTimeAsync(900)
@@ -121,9 +111,9 @@ describe('timeoutGuard: it covers the whole pipeline', () => {
     const handlerCalls = vi.fn(() => 'result')
     const handler = wrap(handlerCalls)
       .use(timeoutGuard({ marginMs: 100 }))
-      .use(recorder('outer', log))
+      .use(outcomeRecorder('outer', log))
       .use({ name: 'slow', before: () => after(5000, undefined) })
-      .use(recorder('inner', log))
+      .use(outcomeRecorder('inner', log))
 
     const outcome = track(handler({}, createContext({ timeoutMs: 1000 })))
     await vi.advanceTimersByTimeAsync(10_000)
@@ -143,8 +133,8 @@ describe('timeoutGuard: it covers the whole pipeline', () => {
     const log: string[] = []
     const handler = wrap(() => never())
       .use(timeoutGuard({ marginMs: 100 }))
-      .use(recorder('a', log))
-      .use(recorder('b', log))
+      .use(outcomeRecorder('a', log))
+      .use(outcomeRecorder('b', log))
 
     const outcome = track(handler({}, createContext({ timeoutMs: 1000 })))
     await vi.advanceTimersByTimeAsync(900)
@@ -165,7 +155,7 @@ describe('timeoutGuard: it covers the whole pipeline', () => {
     const log: string[] = []
     const handler = wrap(() => after(2000, 'late result'))
       .use(timeoutGuard({ marginMs: 100 }))
-      .use(recorder('a', log))
+      .use(outcomeRecorder('a', log))
 
     const outcome = track(handler({}, createContext({ timeoutMs: 1000 })))
     await vi.advanceTimersByTimeAsync(900)
