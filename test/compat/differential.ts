@@ -3,7 +3,7 @@
 // could carry state (middleware instances, the event, the context, the trace) is made fresh
 // for each engine, so neither run can influence the other.
 import { type AnyMiddleware, wrap } from '@lamina/core'
-import { createContext } from '@lamina/testing'
+import { createContext, recorder as recordHooks } from '@lamina/testing'
 import middy, { type MiddlewareObj } from '@middy/core'
 import type { Context } from 'aws-lambda'
 
@@ -102,17 +102,6 @@ export async function runBoth<TEvent>(testCase: DifferentialCase<TEvent>): Promi
   return { middy: middyRun, lamina: laminaRun }
 }
 
-/** A middleware that records each hook it runs, for comparing the order of calls. */
-export function recorder(label: string, trace: string[]): CompatMiddleware {
-  return {
-    before: () => {
-      trace.push(`${label}.before`)
-    },
-    after: () => {
-      trace.push(`${label}.after`)
-    },
-    onError: () => {
-      trace.push(`${label}.onError`)
-    },
-  }
-}
+/** A middleware that records each hook it runs, for comparing the order of calls (Middy has no cleanup). */
+export const recorder = (label: string, trace: string[]): CompatMiddleware =>
+  recordHooks(label, trace, {}, { phases: ['before', 'after', 'onError'] })

@@ -12,6 +12,8 @@ export type { HttpSource, HttpSourceName } from './http-sources.js'
 export { httpSources } from './http-sources.js'
 export type { InvokeOptions } from './invoke.js'
 export { invoke } from './invoke.js'
+export type { RecordedPhase, RecorderOptions } from './recorder.js'
+export { recorder } from './recorder.js'
 
 /** Typed factories for every event source Lamina supports. */
 export const events = {
