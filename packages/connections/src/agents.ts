@@ -20,6 +20,12 @@ export interface KeepAliveOptions {
   requestTimeoutMs?: number
 }
 
+/**
+ * What Node's global `fetch` takes as `dispatcher`: the `undici-types` copy that `@types/node`
+ * declares (`unknown` where the global `RequestInit` has no dispatcher, as with the DOM lib).
+ */
+export type FetchDispatcher = RequestInit extends { dispatcher?: infer Dispatcher } ? NonNullable<Dispatcher> : unknown
+
 /** Agents, an AWS SDK request handler and a fetch dispatcher that share one set of limits. */
 export interface KeepAliveAgents {
   /** For `http.request` and libraries that take an agent. */
@@ -27,8 +33,8 @@ export interface KeepAliveAgents {
   readonly httpsAgent: HttpsAgent
   /** For AWS SDK v3 clients: `new S3Client({ requestHandler })`. */
   readonly requestHandler: NodeHttpHandler
-  /** For `fetch(url, { dispatcher })` (Node's global fetch or undici's). */
-  readonly dispatcher: UndiciAgent
+  /** For `fetch(url, { dispatcher })`: Node's global fetch or undici's, without a cast. */
+  readonly dispatcher: UndiciAgent & FetchDispatcher
   /** Closes every socket (tests, or a graceful shutdown). */
   destroy(): Promise<void>
 }
@@ -82,7 +88,10 @@ export function keepAliveAgents(options: KeepAliveOptions = {}): KeepAliveAgents
     httpAgent,
     httpsAgent,
     requestHandler,
-    dispatcher,
+    // Node's fetch runs on undici and takes this Agent (tested on the wire), but its types are a
+    // separate copy (undici-types) that does not line up with the undici package's: typed as
+    // both, so `fetch(url, { dispatcher })` compiles without a cast in users' code.
+    dispatcher: dispatcher as UndiciAgent & FetchDispatcher,
     async destroy() {
       requestHandler.destroy()
       httpAgent.destroy()

@@ -1,4 +1,4 @@
-export type { KeepAliveAgents, KeepAliveOptions } from './agents.js'
+export type { FetchDispatcher, KeepAliveAgents, KeepAliveOptions } from './agents.js'
 export { keepAliveAgents } from './agents.js'
 export type {
   ClientControls,

@@ -49,9 +49,7 @@ describe('keepAliveAgents()', () => {
     const agents = keepAliveAgents()
     // Act
     for (let index = 0; index < 10; index++) {
-      const response = await fetch(`${server.endpoint}/ping`, {
-        dispatcher: agents.dispatcher,
-      } as unknown as RequestInit)
+      const response = await fetch(`${server.endpoint}/ping`, { dispatcher: agents.dispatcher })
       expect(await response.text()).toBe('pong')
       await nextTurn()
     }
@@ -66,7 +64,7 @@ describe('keepAliveAgents()', () => {
     // Act
     for (let index = 0; index < 5; index++) {
       await get(`${server.endpoint}/ping`, agents.httpAgent)
-      await (await fetch(`${server.endpoint}/ping`, { dispatcher: agents.dispatcher } as unknown as RequestInit)).text()
+      await (await fetch(`${server.endpoint}/ping`, { dispatcher: agents.dispatcher })).text()
       await nextTurn()
     }
     await agents.destroy()

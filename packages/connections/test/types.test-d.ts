@@ -1,4 +1,5 @@
 import { wrap } from '@lamina/core'
+import { fetch as undiciFetch } from 'undici'
 import { describe, expectTypeOf, it } from 'vitest'
 import { clients, keepAliveAgents } from '../src/index.ts'
 
@@ -47,6 +48,14 @@ describe('clients() types', () => {
     clients({ s3: new S3Like() })
     // @ts-expect-error the flag is a boolean (or null)
     clients({ s3: () => new S3Like() }, { callbackWaitsForEmptyEventLoop: 'no' })
+  })
+
+  it("passes the dispatcher to Node's global fetch and to undici's without a cast", () => {
+    const agents = keepAliveAgents()
+    fetch('https://example.com', { dispatcher: agents.dispatcher })
+    undiciFetch('https://example.com', { dispatcher: agents.dispatcher })
+    // @ts-expect-error the request handler is not a dispatcher
+    fetch('https://example.com', { dispatcher: agents.requestHandler })
   })
 
   it('exposes the adapters with their own types', () => {
