@@ -6,9 +6,12 @@
  */
 export const orderKey: unique symbol = Symbol.for('lamina.order')
 
-/** A middleware's place: called by `.use()` with the middlewares added before it and its own name. */
+/**
+ * A middleware's place: called by `.use()` with the middlewares added before it, their names
+ * (same positions) and its own name.
+ */
 export interface OrderPlace {
-  (earlier: readonly object[], name: string): void
+  (earlier: readonly object[], names: readonly string[], name: string): void
   readonly rank: number
 }
 
@@ -25,13 +28,12 @@ function rankOf(middleware: object): number {
 }
 
 function place(rank: number): OrderPlace {
-  const check = (earlier: readonly object[], name: string) => {
+  const check = (earlier: readonly object[], names: readonly string[], name: string) => {
     if (warned.has(earlier)) return
-    const later = earlier.find((middleware) => rankOf(middleware) > rank)
-    if (later === undefined) return
+    const later = earlier.findIndex((middleware) => rankOf(middleware) > rank)
+    if (later === -1) return
     warned.add(earlier)
-    const laterName = (later as { name?: unknown }).name
-    console.warn(`[lamina] "${name}" is used after "${String(laterName)}": ${advice}`)
+    console.warn(`[lamina] "${name}" is used after "${names[later]}": ${advice}`)
   }
   return Object.assign(check, { rank })
 }

@@ -46,7 +46,7 @@ function add(pipeline: Pipeline, middleware: AnyMiddleware): void {
   const name = middleware.name || `middleware #${pipeline.names.length + 1}`
   // A Lamina middleware checks its own place in the chain (order.ts).
   const place = middleware[orderKey]
-  if (typeof place === 'function') place(pipeline.middlewares, name)
+  if (typeof place === 'function') place(pipeline.middlewares, pipeline.names, name)
   pipeline.middlewares.push(middleware)
   pipeline.names.push(name)
   // Taken out of the object and called as plain functions, as Middy does: no hook relies on `this`.
