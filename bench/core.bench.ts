@@ -122,7 +122,7 @@ async function main() {
     rows,
   )
 
-  // The budgets in DESIGN.md, against Middy with the same 5 middlewares (which always pays for its signal).
+  // The budgets in the README's performance table, against Middy with the same 5 middlewares (which always pays for its signal).
   const ratio = (figures: Map<string, number>, lamina: string) => figures.get(lamina)! / figures.get('middy 5 mw')!
   const budgets = [
     { what: '5 mw, no signal read', task: 'lamina 5 mw', limit: 1 / 7 },

@@ -23,7 +23,7 @@ const localFile = process.env.AWS_EXECUTION_ENV
 
 const unitPriceCents: Record<string, number> = { 'lamina-mug': 1200, 'lamina-shirt': 2500 }
 
-/** POST /orders: prices an order. The order in .use() is the order DESIGN.md prescribes. */
+/** POST /orders: prices an order. The middlewares are in the one order (README, "Middleware order"). */
 export const handler = wrap<APIGatewayProxyEventV2>()
   .use(timeoutGuard({ marginMs: 300 }))
   .use(errorMapper())
