@@ -1,6 +1,6 @@
 import { wrap } from '@lamina/core'
 import { errorMapper } from '@lamina/errors'
-import { createContext, type HttpRequestInput, httpEvents } from '@lamina/testing'
+import { createContext, type HttpAnswer, type HttpRequestInput, httpEvents } from '@lamina/testing'
 import { validator } from '@lamina/validator'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,13 +10,6 @@ import { z } from 'zod'
 // a well-formed response for its source, never a rejection. 10,500 runs in total.
 
 type Source = keyof typeof httpEvents
-type Answer = {
-  statusCode: number
-  statusDescription?: string
-  headers?: Record<string, string>
-  body: string
-  isBase64Encoded?: boolean
-}
 
 const sources = Object.keys(httpEvents) as Source[]
 const Signup = z.object({ name: z.string().max(50), tags: z.array(z.string()).max(5).optional() })
@@ -46,7 +39,7 @@ function makeHandler(schemas: Parameters<typeof validator>[0]) {
 }
 
 /** Asserts the response is what `source` expects, with a JSON body and no stack trace. */
-function assertWellFormed(source: Source, response: Answer): void {
+function assertWellFormed(source: Source, response: HttpAnswer): void {
   expect(Number.isInteger(response.statusCode)).toBe(true)
   expect(typeof response.body).toBe('string')
   expect(typeof response.headers).toBe('object')
@@ -119,7 +112,7 @@ describe('hostile bodies', () => {
           isBase64Encoded: input.body.base64,
         } satisfies HttpRequestInput)
         // Act
-        const response = (await handler(event, createContext())) as Answer
+        const response = (await handler(event, createContext())) as HttpAnswer
         // Assess
         assertWellFormed(input.source, response)
         expect([200, 400, 413, 415]).toContain(response.statusCode)
@@ -143,7 +136,7 @@ describe('well-formed JSON', () => {
         const response = (await handler(
           httpEvents[source]({ body: text, headers: { 'content-type': 'application/json' } }),
           createContext(),
-        )) as Answer
+        )) as HttpAnswer
         expect(response.statusCode).toBe(200)
         expect((seen[0] as { body: unknown }).body).toStrictEqual(JSON.parse(text))
       }),
@@ -201,7 +194,7 @@ describe('prototype pollution', () => {
           const response = (await handler(
             httpEvents[source]({ body: input.text, headers: { 'content-type': input.type } }),
             createContext(),
-          )) as Answer
+          )) as HttpAnswer
           const parsed = (seen[0] as { body: unknown }).body
           const merged = Object.assign({}, parsed) as Record<string, unknown>
           expect(response.statusCode).toBe(200)
@@ -235,7 +228,7 @@ describe('hostile query strings, path parameters and headers', () => {
           const response = (await handler(
             httpEvents[source]({ query, pathParameters: path, headers }),
             createContext(),
-          )) as Answer
+          )) as HttpAnswer
           assertWellFormed(source, response)
           expect([200, 400]).toContain(response.statusCode)
           if (response.statusCode === 400) {
@@ -268,7 +261,7 @@ describe('server faults', () => {
               return { statusCode: 201, body: output, message }
             })
           // Act
-          const response = (await handler(httpEvents[source](), context)) as Answer
+          const response = (await handler(httpEvents[source](), context)) as HttpAnswer
           // Assess
           assertWellFormed(source, response)
           expect(response.statusCode).toBe(500)

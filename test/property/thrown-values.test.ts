@@ -9,6 +9,7 @@ import {
   type CapturedOutput,
   captureOutput,
   createContext,
+  type HttpAnswer,
   type HttpSource,
   hostileValues,
   httpSources,
@@ -22,14 +23,6 @@ import { validator } from '@lamina/validator'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-
-type Answer = {
-  statusCode: number
-  statusDescription?: string
-  headers?: Record<string, string>
-  body: string
-  isBase64Encoded?: boolean
-}
 
 let daemon: XRayDaemon
 let restoreEnvironment: () => void
@@ -69,7 +62,7 @@ function stackThrowing(thrown: () => unknown, sync: boolean) {
     .handler(sync ? fail : async () => fail())
 }
 
-function assertGeneric500(source: string, response: Answer, requestId: string): void {
+function assertGeneric500(source: string, response: HttpAnswer, requestId: string): void {
   expect(response.statusCode).toBe(500)
   expect(response.headers?.['content-type']).toBe('application/json')
   expect(JSON.parse(response.body)).toEqual({ message: 'Internal Server Error', requestId })
@@ -118,7 +111,7 @@ describe('any thrown value through the full HTTP stack', () => {
           const context = createContext()
           const handler = stackThrowing(() => make(spec), sync)
           // Act
-          const response = (await handler(factory({ body: { id: 1 } }), context)) as Answer
+          const response = (await handler(factory({ body: { id: 1 } }), context)) as HttpAnswer
           // Assess
           assertGeneric500(name, response, context.awsRequestId)
         },
@@ -131,7 +124,7 @@ describe('any thrown value through the full HTTP stack', () => {
   it.each(hostileValues())('answers $name with a generic 500 on every HTTP source', async ({ name: _, value }) => {
     for (const { name, factory } of httpSources) {
       const context = createContext()
-      const response = (await stackThrowing(() => value, false)(factory({ body: { id: 1 } }), context)) as Answer
+      const response = (await stackThrowing(() => value, false)(factory({ body: { id: 1 } }), context)) as HttpAnswer
       assertGeneric500(name, response, context.awsRequestId)
     }
     expect(unhandled).toEqual([])

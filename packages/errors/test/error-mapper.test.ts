@@ -1,17 +1,8 @@
 import { TimeoutError, wrap } from '@lamina/core'
 import { type ErrorMapperOptions, errorMapper, HttpError, NotFound, ServiceUnavailable } from '@lamina/errors'
-import { createContext, events, httpSources } from '@lamina/testing'
+import { createContext, events, type HttpAnswer, httpSources } from '@lamina/testing'
 import { createError } from '@middy/util'
 import { describe, expect, it } from 'vitest'
-
-type Answer = {
-  statusCode: number
-  statusDescription?: string
-  headers?: Record<string, string>
-  multiValueHeaders?: Record<string, string[]>
-  body: string
-  isBase64Encoded?: boolean
-}
 
 /** A function whose handler throws `error`, behind errorMapper(options). */
 function failing(error: unknown, options?: ErrorMapperOptions) {
@@ -23,7 +14,7 @@ function failing(error: unknown, options?: ErrorMapperOptions) {
 }
 
 const call = (handler: ReturnType<typeof failing>, event: unknown, context = createContext()) =>
-  handler(event, context) as unknown as Promise<Answer>
+  handler(event, context) as unknown as Promise<HttpAnswer>
 
 describe.each(httpSources)('errorMapper on $name', ({ name, factory }) => {
   it('answers in the shape the source expects', async () => {
@@ -241,7 +232,7 @@ describe('errorMapper options and edge cases', () => {
       .handler(async () => {
         throw new NotFound()
       })
-    const response = (await handler(events.apiGatewayV2(), createContext())) as Answer
+    const response = (await handler(events.apiGatewayV2(), createContext())) as HttpAnswer
     expect(response.statusCode).toBe(404)
   })
 

@@ -2,11 +2,9 @@
 // status it could read safely) and never throws itself; other sources get the value back as is.
 import { wrap } from '@lamina/core'
 import { describeError, errorMapper } from '@lamina/errors'
-import { createContext, events, hostileValues, httpSources } from '@lamina/testing'
+import { createContext, events, type HttpAnswer, hostileValues, httpSources } from '@lamina/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-
-type Answer = { statusCode: number; headers?: Record<string, string>; body: string }
 
 function failing(thrown: unknown) {
   return wrap<unknown>()
@@ -29,7 +27,7 @@ describe.each(httpSources)('errorMapper on $name, given a value it cannot read s
     // Prepare
     const context = createContext()
     // Act
-    const response = (await failing(value)(factory(), context)) as Answer
+    const response = (await failing(value)(factory(), context)) as HttpAnswer
     // Assess
     expect(response.statusCode).toBe(500)
     expect(response.headers?.['content-type']).toBe('application/json')

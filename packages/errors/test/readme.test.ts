@@ -1,10 +1,9 @@
 // The README's first example, read from the README and run: the answers its comments show.
-import { createContext, events } from '@lamina/testing'
+import { createContext, events, type HttpAnswer } from '@lamina/testing'
 import { describe, expect, it } from 'vitest'
 import { importReadmeExample } from '../../../test/support/readme-example.ts'
 
-type Answer = { statusCode: number; headers?: Record<string, string>; body: string }
-type Handler = (event: unknown, context: unknown) => Promise<Answer>
+type Handler = (event: unknown, context: unknown) => Promise<HttpAnswer>
 
 const { handler } = (await importReadmeExample('packages/errors/README.md', 'handler')) as { handler: Handler }
 

@@ -14,3 +14,15 @@ export const httpSources: readonly HttpSource[] = [
   { name: 'alb', factory: alb },
   { name: 'functionUrl', factory: functionUrl },
 ]
+
+/** A Lambda function's answer to an HTTP source, with every field any of the four may carry. */
+export interface HttpAnswer {
+  statusCode: number
+  /** ALB only: `'404 Not Found'`. */
+  statusDescription?: string
+  headers?: Record<string, string>
+  /** ALB target groups with multi-value headers on. */
+  multiValueHeaders?: Record<string, string[]>
+  body: string
+  isBase64Encoded?: boolean
+}

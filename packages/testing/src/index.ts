@@ -8,7 +8,7 @@ export { lambdaEnvironmentDefaults, setLambdaEnvironment } from './environment.j
 export type { HostileValue } from './hostile-values.js'
 export { errorProperties, hostileValues } from './hostile-values.js'
 export type { HttpRequestInput } from './http-events.js'
-export type { HttpSource, HttpSourceName } from './http-sources.js'
+export type { HttpAnswer, HttpSource, HttpSourceName } from './http-sources.js'
 export { httpSources } from './http-sources.js'
 export type { InvokeOptions } from './invoke.js'
 export { invoke } from './invoke.js'
