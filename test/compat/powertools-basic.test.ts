@@ -2,58 +2,38 @@
 // write the same log lines, the same EMF metrics and the same X-Ray subsegments under wrap() as
 // under @middy/core, and end with the same outcome, on every path. Outputs are the real ones:
 // stdout/stderr lines parsed as JSON, and X-Ray documents received over UDP on 127.0.0.1.
-import { captureOutput, createContext, setLambdaEnvironment, startXRayDaemon, type XRayDaemon } from '@lamina/testing'
+import { captureOutput, createContext, type XRayDaemon } from '@lamina/testing'
 import warmup from '@middy/warmup'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  loadPowertools,
+  type Powertools,
+  type PowertoolsEnvironment,
+  startPowertoolsEnvironment,
+  withoutClock,
+} from '../support/powertools.js'
 import { type CompatMiddleware, type DifferentialCase, type Outcome, runLamina, runMiddy } from './differential.js'
 
-type Powertools = Awaited<ReturnType<typeof loadPowertools>>
-
-// The X-Ray SDK reads the Lambda environment when it is imported: load Powertools after setting it.
-async function loadPowertools() {
-  const [{ Logger }, logger, { Metrics, MetricUnit }, metrics, { Tracer }, tracer] = await Promise.all([
-    import('@aws-lambda-powertools/logger'),
-    import('@aws-lambda-powertools/logger/middleware'),
-    import('@aws-lambda-powertools/metrics'),
-    import('@aws-lambda-powertools/metrics/middleware'),
-    import('@aws-lambda-powertools/tracer'),
-    import('@aws-lambda-powertools/tracer/middleware'),
-  ])
-  return { Logger, Metrics, MetricUnit, Tracer, ...logger, ...metrics, ...tracer }
-}
-
 let powertools: Powertools
-let restoreEnvironment: () => void
+let environment: PowertoolsEnvironment
 let xrayDaemon: XRayDaemon
 
 beforeAll(async () => {
-  xrayDaemon = await startXRayDaemon()
-  restoreEnvironment = setLambdaEnvironment({
-    ...xrayDaemon.environment,
+  environment = await startPowertoolsEnvironment({
     POWERTOOLS_METRICS_NAMESPACE: 'lamina-compat',
-    POWERTOOLS_DEV: undefined,
     POWERTOOLS_LOG_LEVEL: 'INFO',
   })
+  xrayDaemon = environment.daemon
   powertools = await loadPowertools()
 })
 
-afterAll(() => {
-  restoreEnvironment()
-  xrayDaemon.close()
-})
+afterAll(() => environment.stop())
 
 interface Observed {
   outcome: Outcome
   trace: string[]
   lines: unknown[]
   segments: unknown[]
-}
-
-/** Whatever varies between two identical runs: clocks, random ids, stack frames. */
-function normaliseLine(line: Record<string, any>): unknown {
-  const { timestamp: _, ...rest } = line
-  if (rest._aws) rest._aws = { ...rest._aws, Timestamp: 'removed' }
-  return rest
 }
 
 function normaliseSegment(segment: Record<string, any>): unknown {
@@ -68,7 +48,7 @@ function normaliseSegment(segment: Record<string, any>): unknown {
 // Powertools' own warnings (e.g. "No application metrics to publish") are plain text, not JSON.
 function parseLine(line: string): unknown {
   try {
-    return normaliseLine(JSON.parse(line))
+    return withoutClock(JSON.parse(line))
   } catch {
     return { text: line }
   }

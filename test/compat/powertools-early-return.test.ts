@@ -8,45 +8,27 @@ import type { Logger } from '@aws-lambda-powertools/logger'
 import type { Metrics } from '@aws-lambda-powertools/metrics'
 import type { Tracer } from '@aws-lambda-powertools/tracer'
 import { wrap } from '@lamina/core'
-import {
-  captureOutput,
-  createContext,
-  setLambdaEnvironment,
-  startXRayDaemon,
-  traceHeader,
-  type XRayDaemon,
-} from '@lamina/testing'
+import { captureOutput, createContext, traceHeader, type XRayDaemon } from '@lamina/testing'
 import middy from '@middy/core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-
-type Powertools = Awaited<ReturnType<typeof loadPowertools>>
-
-// The X-Ray SDK reads the Lambda environment when first imported: load after setting it.
-async function loadPowertools() {
-  const [{ Logger }, { injectLambdaContext }, { Metrics, MetricUnit }, { logMetrics }, { Tracer }, tracerMiddy] =
-    await Promise.all([
-      import('@aws-lambda-powertools/logger'),
-      import('@aws-lambda-powertools/logger/middleware'),
-      import('@aws-lambda-powertools/metrics'),
-      import('@aws-lambda-powertools/metrics/middleware'),
-      import('@aws-lambda-powertools/tracer'),
-      import('@aws-lambda-powertools/tracer/middleware'),
-    ])
-  return { Logger, injectLambdaContext, Metrics, MetricUnit, logMetrics, Tracer, ...tracerMiddy }
-}
+import {
+  loadPowertools,
+  type Powertools,
+  type PowertoolsEnvironment,
+  startPowertoolsEnvironment,
+  withoutClock,
+} from '../support/powertools.js'
 
 let powertools: Powertools
+let environment: PowertoolsEnvironment
 let daemon: XRayDaemon
-let restoreEnvironment: () => void
 
 beforeAll(async () => {
-  daemon = await startXRayDaemon()
-  restoreEnvironment = setLambdaEnvironment({
-    ...daemon.environment,
+  environment = await startPowertoolsEnvironment({
     POWERTOOLS_METRICS_NAMESPACE: 'lamina-compat',
-    POWERTOOLS_DEV: undefined,
     POWERTOOLS_LOG_LEVEL: 'INFO',
   })
+  daemon = environment.daemon
   powertools = await loadPowertools()
 })
 
@@ -54,10 +36,7 @@ beforeEach(() => {
   process.env._X_AMZN_TRACE_ID = traceHeader()
 })
 
-afterAll(() => {
-  restoreEnvironment()
-  daemon.close()
-})
+afterAll(() => environment.stop())
 
 interface Tools {
   logger: Logger
@@ -103,13 +82,6 @@ const events = [
   { cached: false, order: 2 },
 ]
 
-/** Everything that differs between two identical runs (clocks, ids, stack frames) removed. */
-function normalise(line: Record<string, any>) {
-  const { timestamp: _, ...rest } = line
-  if (rest._aws) rest._aws = { ...rest._aws, Timestamp: 'removed' }
-  return rest
-}
-
 async function observe(run: () => Promise<unknown[]>) {
   daemon.documents.length = 0
   const output = captureOutput()
@@ -127,7 +99,7 @@ async function observe(run: () => Promise<unknown[]>) {
     error,
   }))
   const nonJson = output.lines.filter((line) => line.trim() !== '' && !line.startsWith('{'))
-  return { results, lines: output.records().map(normalise), nonJson, segments }
+  return { results, lines: output.records().map(withoutClock), nonJson, segments }
 }
 
 async function invokeAll(handler: (event: never, context: never) => Promise<unknown>) {

@@ -6,39 +6,29 @@ import type { Logger } from '@aws-lambda-powertools/logger'
 import type { Metrics } from '@aws-lambda-powertools/metrics'
 import { wrap } from '@lamina/core'
 import { observability } from '@lamina/observability'
-import {
-  captureOutput,
-  createContext,
-  events,
-  setLambdaEnvironment,
-  startXRayDaemon,
-  traceHeader,
-  type XRayDaemon,
-} from '@lamina/testing'
+import { captureOutput, createContext, events, traceHeader, type XRayDaemon } from '@lamina/testing'
 import middy from '@middy/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  loadPowertools,
+  type PowertoolsEnvironment,
+  startPowertoolsEnvironment,
+  withoutClock,
+} from '../support/powertools.js'
 
+let environment: PowertoolsEnvironment
 let daemon: XRayDaemon
-let restoreEnvironment: () => void
 
 beforeAll(async () => {
-  daemon = await startXRayDaemon()
-  restoreEnvironment = setLambdaEnvironment({
-    ...daemon.environment,
+  environment = await startPowertoolsEnvironment({
     POWERTOOLS_METRICS_NAMESPACE: 'lamina-parity',
-    POWERTOOLS_DEV: undefined,
     // One trace for both runs, so xray_trace_id compares equal.
     _X_AMZN_TRACE_ID: traceHeader(),
   })
+  daemon = environment.daemon
 })
 
-afterAll(() => {
-  restoreEnvironment()
-  daemon.close()
-})
-
-const withoutClock = ({ timestamp: _, ...rest }: Record<string, any>) =>
-  rest._aws ? { ...rest, _aws: { ...rest._aws, Timestamp: 'removed' } } : rest
+afterAll(() => environment.stop())
 
 async function observe(run: () => Promise<unknown>) {
   daemon.documents.length = 0
@@ -55,15 +45,7 @@ async function observe(run: () => Promise<unknown>) {
 describe('observability() on wrap() against the Powertools middlewares on @middy/core', () => {
   it('writes the same Powertools fields, ColdStart document and subsegment, plus its own', async () => {
     // Prepare
-    const [{ Logger }, { injectLambdaContext }, { Metrics }, { logMetrics }, { Tracer }, { captureLambdaHandler }] =
-      await Promise.all([
-        import('@aws-lambda-powertools/logger'),
-        import('@aws-lambda-powertools/logger/middleware'),
-        import('@aws-lambda-powertools/metrics'),
-        import('@aws-lambda-powertools/metrics/middleware'),
-        import('@aws-lambda-powertools/tracer'),
-        import('@aws-lambda-powertools/tracer/middleware'),
-      ])
+    const { Logger, injectLambdaContext, Metrics, logMetrics, Tracer, captureLambdaHandler } = await loadPowertools()
     const body = (logger: Logger) => async () => {
       logger.info('handled')
       return { statusCode: 200 }

@@ -11,25 +11,20 @@ import {
   captureOutput,
   createContext,
   events,
-  setLambdaEnvironment,
-  startXRayDaemon,
   traceHeader,
   type XRayDaemon,
 } from '@lamina/testing'
 import { timeoutGuard } from '@lamina/timeout'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { type PowertoolsEnvironment, startPowertoolsEnvironment } from '../support/powertools.js'
 
+let environment: PowertoolsEnvironment
 let daemon: XRayDaemon
-let restoreEnvironment: () => void
 let output: CapturedOutput
 
 beforeAll(async () => {
-  daemon = await startXRayDaemon()
-  restoreEnvironment = setLambdaEnvironment({
-    ...daemon.environment,
-    POWERTOOLS_METRICS_NAMESPACE: 'lamina-stack',
-    POWERTOOLS_DEV: undefined,
-  })
+  environment = await startPowertoolsEnvironment({ POWERTOOLS_METRICS_NAMESPACE: 'lamina-stack' })
+  daemon = environment.daemon
 })
 
 beforeEach(() => {
@@ -43,10 +38,7 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
-afterAll(() => {
-  restoreEnvironment()
-  daemon.close()
-})
+afterAll(() => environment.stop())
 
 function stack(handler: (event: any) => Promise<unknown>) {
   return wrap(handler)

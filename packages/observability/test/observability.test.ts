@@ -7,24 +7,19 @@ import {
   captureOutput,
   createContext,
   events,
-  setLambdaEnvironment,
-  startXRayDaemon,
   traceHeader,
   type XRayDaemon,
 } from '@lamina/testing'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { type PowertoolsEnvironment, startPowertoolsEnvironment } from '../../../test/support/powertools.js'
 
+let environment: PowertoolsEnvironment
 let daemon: XRayDaemon
-let restoreEnvironment: () => void
 let output: CapturedOutput
 
 beforeAll(async () => {
-  daemon = await startXRayDaemon()
-  restoreEnvironment = setLambdaEnvironment({
-    ...daemon.environment,
-    POWERTOOLS_METRICS_NAMESPACE: 'lamina-tests',
-    POWERTOOLS_DEV: undefined,
-  })
+  environment = await startPowertoolsEnvironment({ POWERTOOLS_METRICS_NAMESPACE: 'lamina-tests' })
+  daemon = environment.daemon
 })
 
 beforeEach(() => {
@@ -35,10 +30,7 @@ beforeEach(() => {
 
 afterEach(() => output.restore())
 
-afterAll(() => {
-  restoreEnvironment()
-  daemon.close()
-})
+afterAll(() => environment.stop())
 
 describe('observability()', () => {
   it('returns tracing, logging and metrics, outermost first', () => {
