@@ -46,7 +46,8 @@ function functionNameOf(request: Request): string | undefined {
 
 // onError must not fail the invocation: a publish that fails there is reported, not thrown.
 function reportUnpublished(error: unknown): void {
-  const reason = error instanceof Error ? error.message : 'unknown error'
+  // Powertools' own errors: an Error with a message naming the metric or dimension at fault.
+  const reason = String((error as Error | undefined)?.message)
   console.error(
     `[lamina/metrics] could not publish the metrics of an invocation that failed early: ${redactSecrets(reason)}`,
   )

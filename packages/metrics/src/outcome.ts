@@ -13,9 +13,8 @@ const succeeded: Outcome = { failed: false, timedOut: false }
 // object whose getters or Proxy traps throw, and counting must never fail because of it.
 function read(value: unknown, key: string): unknown {
   try {
-    return (typeof value === 'object' || typeof value === 'function') && value !== null
-      ? (value as Record<string, unknown>)[key]
-      : undefined
+    // A primitive reads as undefined (or its wrapper's property), never throws.
+    return (value as Record<string, unknown> | null | undefined)?.[key]
   } catch {
     return undefined
   }

@@ -120,6 +120,18 @@ describe('metrics: what one invocation publishes', () => {
     expect(documents()[0]?._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'custom', Dimensions: [['service']] })
   })
 
+  it('leaves function_name out when the context has no function name', async () => {
+    // Prepare
+    const handler = wrap(async () => 'ok').use(metrics())
+
+    // Act
+    await handler({}, createContext({ functionName: '' }))
+
+    // Assess
+    expect(documents()).toEqual([expect.not.objectContaining({ function_name: expect.anything() })])
+    expect(documents()[0]?._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service']])
+  })
+
   it('publishes through a Metrics you give it, with your default dimensions', async () => {
     // Prepare
     const instance = new Metrics({ serviceName: 'billing', defaultDimensions: { stage: 'prod' } })
