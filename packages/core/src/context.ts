@@ -11,8 +11,9 @@ export interface Context {
   logGroupName: string
   logStreamName: string
   callbackWaitsForEmptyEventLoop: boolean
+  // `| undefined` as @types/aws-lambda declares them, so its Context fits under exactOptionalPropertyTypes.
   identity?: unknown
   clientContext?: unknown
-  tenantId?: string
+  tenantId?: string | undefined
   getRemainingTimeInMillis(): number
 }

@@ -29,17 +29,23 @@ export interface Flow {
 export type HookResult = unknown
 
 /**
- * A middleware: any of the four hooks. Hooks are declared as methods on purpose, so Middy's
- * and Powertools' middleware objects (typed with their own request types) are accepted as-is.
+ * One hook, typed as a method would be (bivariant in its request), so Middy's and Powertools'
+ * middleware objects (typed with their own request types) are accepted as-is.
+ */
+type Hook<TRequest> = { hook(request: TRequest): HookResult }['hook']
+
+/**
+ * A middleware: any of the four hooks. Every optional property also takes `undefined`, so objects
+ * typed elsewhere (`before?: Fn | undefined`) fit under `exactOptionalPropertyTypes`.
  */
 export interface Middleware<TFlow extends Flow = {}, TEvent = any, TContext = any, TResponse = any> {
-  name?: string
-  before?(request: Request<TEvent, TContext, TResponse>): HookResult
-  after?(request: Request<TEvent, TContext, TResponse>): HookResult
-  onError?(request: Request<TEvent, TContext, TResponse>): HookResult
-  cleanup?(request: Request<TEvent, TContext, TResponse>): HookResult
+  name?: string | undefined
+  before?: Hook<Request<TEvent, TContext, TResponse>> | undefined
+  after?: Hook<Request<TEvent, TContext, TResponse>> | undefined
+  onError?: Hook<Request<TEvent, TContext, TResponse>> | undefined
+  cleanup?: Hook<Request<TEvent, TContext, TResponse>> | undefined
   /** Type-level only: never set at run time. */
-  readonly '~lamina'?: TFlow
+  readonly '~lamina'?: TFlow | undefined
   /** A Lamina middleware's place in the one order of Lamina's own middlewares (`orderRank`). */
   readonly [orderKey]?: OrderPlace | undefined
 }
@@ -51,20 +57,25 @@ export interface HandlerOptions {
 
 /** Lifecycle hooks for tools (timing, the dev server). None given: none paid for. */
 export interface LifecycleHooks {
-  invocationStart?(request: Request): void
-  invocationEnd?(request: Request): void
-  hookStart?(phase: Phase, middleware: string, request: Request): void
-  hookEnd?(phase: Phase, middleware: string, request: Request): void
-  handlerStart?(request: Request): void
-  handlerEnd?(request: Request): void
-  /** A cleanup hook threw; the invocation's own outcome stands. Default: console.error. */
-  cleanupError?(error: unknown, middleware: string, request: Request): void
+  invocationStart?: ((request: Request) => void) | undefined
+  invocationEnd?: ((request: Request) => void) | undefined
+  hookStart?: ((phase: Phase, middleware: string, request: Request) => void) | undefined
+  hookEnd?: ((phase: Phase, middleware: string, request: Request) => void) | undefined
+  handlerStart?: ((request: Request) => void) | undefined
+  handlerEnd?: ((request: Request) => void) | undefined
+  /**
+   * Something failed that must not change the invocation's outcome: a cleanup threw, an onError or
+   * cleanup was still pending at the deadline (`middleware` is its name), or another lifecycle
+   * hook threw or rejected (`middleware` is `hooks.<name>`). Default: `console.error`, with
+   * registered secrets masked.
+   */
+  cleanupError?: ((error: unknown, middleware: string, request: Request) => void) | undefined
 }
 
 export type Phase = 'before' | 'after' | 'onError' | 'cleanup'
 
 export interface WrapOptions {
-  hooks?: LifecycleHooks
+  hooks?: LifecycleHooks | undefined
 }
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {}

@@ -1,6 +1,13 @@
-import { type Context, type Middleware, wrap } from '@lamina/core'
+import { type Context, type LifecycleHooks, type Middleware, type Phase, type Request, wrap } from '@lamina/core'
+import type { MiddlewareObj } from '@middy/core'
 import httpJsonBodyParser from '@middy/http-json-body-parser'
-import type { APIGatewayProxyEventV2, Context as AwsContext, SQSEvent } from 'aws-lambda'
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyHandlerV2,
+  Context as AwsContext,
+  SQSEvent,
+  SQSHandler,
+} from 'aws-lambda'
 import { describe, expectTypeOf, test } from 'vitest'
 
 interface Order {
@@ -104,5 +111,52 @@ describe('handler last: .use() transforms the inner view', () => {
     wrap<unknown>().use('logging')
     // @ts-expect-error hooks must be functions
     wrap((event: unknown) => event).use({ before: 1 })
+  })
+})
+
+// Run twice: by `vitest --typecheck` and `tsc -p tsconfig.json` (exactOptionalPropertyTypes off)
+// and by `tsc -p tsconfig.exact.json` (on), so every claim here holds under both settings.
+describe('optional properties take undefined, as @types/aws-lambda and Middy write them', () => {
+  test('a wrapped handler is assignable to the AWS handler types', () => {
+    const http: APIGatewayProxyHandlerV2 = wrap<APIGatewayProxyEventV2>().handler(async () => ({ statusCode: 200 }))
+    const sqs: SQSHandler = wrap(async (_event: SQSEvent, _context: AwsContext) => undefined)
+    expectTypeOf(http).toBeFunction()
+    expectTypeOf(sqs).toBeFunction()
+  })
+
+  test('AWS’s Context, tenantId?: string | undefined included, fits Lamina’s', () => {
+    const aws = {} as AwsContext
+    const lamina: Context = aws
+    expectTypeOf(lamina.tenantId).toEqualTypeOf<string | undefined>()
+  })
+
+  test('a middleware whose optional fields are explicitly undefined is accepted', () => {
+    const maybeName: string | undefined = undefined
+    const maybeHook: ((request: Request) => void) | undefined = undefined
+    const middleware: Middleware = { name: maybeName, before: maybeHook, after: () => undefined, cleanup: undefined }
+    wrap<unknown>()
+      .use(middleware)
+      .handler(() => 'ok')
+  })
+
+  test('lifecycle hooks and wrap options take undefined too; hook parameters stay typed', () => {
+    const hooks: LifecycleHooks = {
+      invocationStart: undefined,
+      hookEnd: (phase, middleware) => {
+        expectTypeOf(phase).toEqualTypeOf<Phase>()
+        expectTypeOf(middleware).toEqualTypeOf<string>()
+      },
+    }
+    wrap(() => 'ok', { hooks })
+    wrap(() => 'ok', { hooks: undefined })
+    // @ts-expect-error a lifecycle hook is a function
+    wrap(() => 'ok', { hooks: { invocationEnd: 'log' } })
+  })
+
+  test('Middy’s own middleware objects still fit, with their request types', () => {
+    const fromMiddy: MiddlewareObj<APIGatewayProxyEventV2> = { before: async () => undefined }
+    wrap<APIGatewayProxyEventV2>()
+      .use(fromMiddy)
+      .handler(() => 'ok')
   })
 })
