@@ -1,9 +1,10 @@
 // Tests that use what users get (the packed tarballs, an esbuild bundle) need every package's
 // dist/ to match its src/. `npm test` builds first; run alone, such a test builds here. Building
-// only when something is stale keeps two of these tests, running in parallel under `npm test`,
-// from rewriting dist/ while the other reads it.
+// only when something is stale, one test process at a time (a lock file), keeps these tests,
+// running in parallel workers, from rewriting dist/ while another reads it.
 import { execFile } from 'node:child_process'
-import { readdirSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync, watch } from 'node:fs'
+import { mkdir, open, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -40,13 +41,66 @@ export function stalePackages(): string[] {
   })
 }
 
-/** Runs `npm run build` (turbo) when any package's build is stale. */
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Resolves when `file` is gone (watching its folder: no polling). */
+function removal(file: string): Promise<void> {
+  return new Promise((resolve) => {
+    const watcher = watch(join(file, '..'), () => {
+      if (existsSync(file)) return
+      watcher.close()
+      resolve()
+    })
+    // It may have gone before the watcher started.
+    if (!existsSync(file)) {
+      watcher.close()
+      resolve()
+    }
+  })
+}
+
+/** Runs `task` while holding .tmp/build.lock, shared by every test process of this checkout. */
+async function withBuildLock(task: () => Promise<void>): Promise<void> {
+  const lock = join(repoRoot, '.tmp', 'build.lock')
+  await mkdir(join(lock, '..'), { recursive: true })
+  for (;;) {
+    try {
+      const handle = await open(lock, 'wx')
+      await handle.writeFile(String(process.pid))
+      await handle.close()
+      break
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      const holder = Number(await readFile(lock, 'utf8').catch(() => ''))
+      // A holder that died (or had not written its pid yet) leaves the lock to the next taker.
+      if (holder > 0 && !isAlive(holder)) await rm(lock, { force: true })
+      else await removal(lock)
+    }
+  }
+  try {
+    await task()
+  } finally {
+    await rm(lock, { force: true })
+  }
+}
+
+/** Runs `npm run build` (turbo) when any package's build is stale; one test process at a time. */
 export async function ensurePackagesBuilt(): Promise<void> {
   if (stalePackages().length === 0) return
-  await promisify(execFile)('npm', ['run', 'build'], {
-    cwd: repoRoot,
-    env: cleanEnv,
-    timeout: 4 * 60_000,
-    maxBuffer: 64 * 1024 * 1024,
+  await withBuildLock(async () => {
+    if (stalePackages().length === 0) return // another test process has just built
+    await promisify(execFile)('npm', ['run', 'build'], {
+      cwd: repoRoot,
+      env: cleanEnv,
+      timeout: 4 * 60_000,
+      maxBuffer: 64 * 1024 * 1024,
+    })
   })
 }
