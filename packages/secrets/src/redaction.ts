@@ -133,8 +133,8 @@ function parseStructured(text: string): object | undefined {
   const start = text.trimStart()[0]
   if (start !== '{' && start !== '[') return undefined
   try {
-    const parsed: unknown = JSON.parse(text)
-    return typeof parsed === 'object' && parsed !== null ? parsed : undefined
+    // Text that starts with { or [ and parses is an object or an array.
+    return JSON.parse(text) as object
   } catch {
     return undefined
   }

@@ -33,6 +33,7 @@ describe('redact: checked when secrets() is called', () => {
     ['an empty segment', ['oauth..refresh'], 'has redact: […, "oauth..refresh", …]'],
     ['a number in the list', ['password', 7], 'has redact: […, number, …]'],
     ['null', null, 'has redact: null'],
+    ['a long word', 'x'.repeat(50), `has redact: "${'x'.repeat(40)}…"`],
   ])('refuses %s, saying what to write', (_case, redact, shown) => {
     // Act
     const create = () => secrets({ db: { id: 'prod/db', redact: redact as never } })
@@ -63,7 +64,10 @@ describe('redact through the middleware', () => {
     const id = storeJson({ oauth: { refresh, clientId }, signing })
     const handler = exposeSecrets(
       secrets(
-        { first: { id, json: true, redact: ['oauth.refresh'] }, second: { id, json: true, redact: ['signing'] } },
+        {
+          first: { id, json: true, redact: ['oauth.refresh'] },
+          second: { id, json: true, redact: ['signing', 'oauth.refresh'] },
+        },
         { endpoint: server.endpoint },
       ),
     )

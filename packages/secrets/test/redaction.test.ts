@@ -155,7 +155,7 @@ describe('what a secret lists in redact', () => {
     const names = [unique('name'), unique('name')]
     const text = JSON.stringify({
       oauth: { clientId, refresh },
-      users: pins.map((pin, index) => ({ pin, name: names[index] })),
+      users: [...pins.map((pin, index) => ({ pin, name: names[index] })), { name: 'no pin' }],
     })
     // Act
     const report = registerFetched({ text }, policy(['oauth.refresh', 'users.*.pin']))
@@ -172,6 +172,21 @@ describe('what a secret lists in redact', () => {
     const report = registerFetched({ text }, policy(['oauth.refersh', 'port.number', 'missing.*', 'oauth.refresh']))
     // Assess
     expect(report.unmatchedPaths).toEqual(['oauth.refersh', 'port.number', 'missing.*'])
+  })
+
+  it('survives a hostile, deeply nested secret, masking what it reaches', () => {
+    // Prepare: 5 000 levels, with a token near the top and under 'all'.
+    const token = unique('token')
+    const deep = `${'['.repeat(5_000)}${']'.repeat(5_000)}`
+    const text = `{"token":"${token}","deep":${deep}}`
+    // Act
+    const register = () => {
+      registerFetched({ text }, policy())
+      registerFetched({ text }, policy('all'))
+    }
+    // Assess
+    expect(register).not.toThrow()
+    expect(containsSecret(token)).toBe(true)
   })
 
   it('keeps a logged JSON secret valid JSON: the whole text is not masked as one value', () => {
