@@ -163,7 +163,11 @@ export function logging(options: LoggingOptions = {}): Middleware<{ context: { l
           // A middleware ahead of this one failed in its before (the timeout guard, when the
           // invocation starts inside its margin), so no cleanup runs for logging either: set
           // this invocation's keys, write the error now (the answer is not known yet), end.
-          start(tracked)
+          try {
+            start(tracked)
+          } catch {
+            // A correlationId function that throws: the line goes out without that key.
+          }
           if (logError && firstSighting(tracked.error, tracked.context)) writeFailure(logger, tracked.error)
           end(tracked)
           return

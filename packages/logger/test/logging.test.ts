@@ -336,6 +336,27 @@ describe('logging: errors', () => {
     ])
   })
 
+  it('still writes that error line when the correlationId function throws', async () => {
+    // Prepare
+    const handler = wrap(async () => 'never runs')
+      .use(timeoutGuard({ marginMs: 100 }))
+      .use(
+        logging({
+          correlationId: () => {
+            throw new Error('no id here')
+          },
+        }),
+      )
+
+    // Act
+    await expect(handler({}, createContext({ timeoutMs: 50 }))).rejects.toThrow(/margin/)
+
+    // Assess
+    expect(byMessage(errorMessage)).toEqual([
+      expect.objectContaining({ level: 'ERROR', error: expect.objectContaining({ name: 'TimeoutError' }) }),
+    ])
+  })
+
   it('writes nothing for the error with logError: false, and still rethrows it', async () => {
     // Prepare
     const handler = wrap(async () => {
