@@ -1,5 +1,4 @@
 export {
-  LocalSecretError,
   SecretConfigurationError,
   type SecretConfigurationReason,
   SecretFormatError,
@@ -7,6 +6,7 @@ export {
 } from './errors.js'
 export { defaultSensitiveKeys, isSensitiveKey } from './redaction.js'
 export { secrets } from './secrets.js'
+export { LocalSecretError } from './sources.js'
 export type {
   RedactOption,
   SchemaLike,

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { LocalSecretError } from './errors.js'
 import type { FetchedSecret, SecretSource, SecretsOptions, SecretTarget } from './types.js'
 
 type SdkModule = typeof import('@aws-sdk/client-secrets-manager')
@@ -66,6 +65,11 @@ export class SecretsManagerSource implements SecretSource {
     )
     return { text: output.SecretString, binary: output.SecretBinary, versionId: output.VersionId }
   }
+}
+
+/** Raised by the local file source; names the file and what to fix, never quotes its content. */
+export class LocalSecretError extends Error {
+  override readonly name = 'LocalSecretError'
 }
 
 /** Where in the text a JSON parser stopped, as " (line, column)"; never the text itself. */
