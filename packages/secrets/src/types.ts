@@ -109,7 +109,7 @@ export interface SecretsOptions {
   localFile?: string
   /** Extra `SecretsManagerClient` configuration (retries, credentials, request handler). */
   clientConfig?: Record<string, unknown>
-  /** Receives the stale-if-error warning. Default: console. */
+  /** Receives the warnings: a stale value served during an outage, a redact path that matches nothing. Default: console. */
   logger?: WarningSink
 }
 
