@@ -166,7 +166,9 @@ describe('Powertools middlewares under wrap() and @middy/core', () => {
     expect(lamina).toEqual(middy)
   })
 
-  it('behave the same when an onError hook throws (the rest of onError is skipped)', async () => {
+  // A documented divergence (core README, rule 4): Middy skips the remaining onError hooks after one
+  // throws, so its Powertools middlewares publish no metrics and send no segment; Lamina runs them.
+  it('reject the same way when an onError hook throws; Lamina still runs the other onError hooks (divergence)', async () => {
     const { middy, lamina } = await compare(
       caseWith({ fail: 'payment declined', extra: throwsIn('onError', 'error reporter down') }),
     )
@@ -174,7 +176,13 @@ describe('Powertools middlewares under wrap() and @middy/core', () => {
     expect(middy.outcome).toMatchObject({
       rejected: { message: 'error reporter down', cause: { message: 'payment declined' } },
     })
-    expect(lamina).toEqual(middy)
+    expect(lamina.outcome).toEqual(middy.outcome)
+    expect(lamina.lines).toEqual(expect.arrayContaining(middy.lines as unknown[]))
+    expect(middy.segments).toEqual([])
+    expect(lamina.lines).toEqual(expect.arrayContaining([expect.objectContaining({ ordersPlaced: 1 })]))
+    expect(lamina.segments).toEqual([
+      expect.objectContaining({ exceptions: [expect.objectContaining({ message: 'error reporter down' })] }),
+    ])
   })
 
   it('publish nothing twice when a later middleware answers early (warmup)', async () => {
