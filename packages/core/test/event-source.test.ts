@@ -46,10 +46,71 @@ describe('eventSource', () => {
     }
     fc.assert(
       fc.property(fc.anything(), (value) => {
-        const source = eventSource(value)
-        expect(typeof source).toBe('string')
+        expect(knownSources).toContain(eventSource(value))
       }),
       { numRuns: 2000 },
     )
   })
+
+  test('EventBridge needs both source and detail-type as strings', () => {
+    expect(eventSource({ source: 'orders', 'detail-type': 'Order Placed' })).toBe('eventbridge')
+    expect(eventSource({ source: 'orders' })).toBe('unknown')
+    expect(eventSource({ 'detail-type': 'Order Placed' })).toBe('unknown')
+    expect(eventSource({ source: 'orders', 'detail-type': 7 })).toBe('unknown')
+    expect(eventSource({ source: 7, 'detail-type': 'Order Placed' })).toBe('unknown')
+  })
+
+  test('property: a record batch is named by its first record’s tag, whatever else the records carry', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...recordTags),
+        fc.constantFrom('eventSource', 'EventSource'),
+        fc.dictionary(fc.string(), fc.anything()),
+        fc.array(fc.anything(), { maxLength: 3 }),
+        ([tag, expected], key, extra, rest) => {
+          const first = { ...extra, [key]: tag }
+          // SNS tags its records with EventSource; the others use eventSource: each key works.
+          if (key === 'EventSource') delete (first as Record<string, unknown>).eventSource
+          expect(eventSource({ Records: [first, ...rest] })).toBe(expected)
+        },
+      ),
+    )
+  })
+
+  test('property: an object with none of the shapes Lamina knows is unknown', () => {
+    const marker = new Set(['requestContext', 'Records', 'detail-type', 'source', 'version', 'httpMethod'])
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.string().filter((key) => !marker.has(key)),
+          fc.anything(),
+        ),
+        (event) => {
+          expect(eventSource(event)).toBe('unknown')
+        },
+      ),
+    )
+  })
 })
+
+const knownSources = [
+  'api-gateway-v1',
+  'api-gateway-v2',
+  'alb',
+  'function-url',
+  'sqs',
+  'sns',
+  's3',
+  'dynamodb',
+  'kinesis',
+  'eventbridge',
+  'unknown',
+]
+
+const recordTags = [
+  ['aws:sqs', 'sqs'],
+  ['aws:sns', 'sns'],
+  ['aws:s3', 's3'],
+  ['aws:dynamodb', 'dynamodb'],
+  ['aws:kinesis', 'kinesis'],
+] as const
