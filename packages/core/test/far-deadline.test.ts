@@ -37,3 +37,42 @@ describe('a deadline beyond setTimeout’s range means no deadline', () => {
     expect(timers).toBe(0)
   })
 })
+
+describe('the bound is setTimeout’s own: 2^31 − 1 ms', () => {
+  const remainingOf = (ms: number) => ({ getRemainingTimeInMillis: () => ms }) as never
+
+  test.each([
+    [2 ** 31 - 1, 1],
+    [2 ** 31, 0],
+  ])('request.signal with %d ms left starts %d timer(s)', async (remaining, expected) => {
+    let timers = -1
+    const handler = wrap((_event: unknown, _context: unknown, { signal }: { signal: AbortSignal }) => {
+      timers = signal.aborted ? -2 : vi.getTimerCount()
+    })
+    await handler({}, remainingOf(remaining))
+    expect(timers).toBe(expected)
+  })
+
+  test.each([
+    [2 ** 31 - 1 + 500, true],
+    [2 ** 31 + 500, false],
+  ])('armTimeout with a 500 ms margin and %d ms left arms: %s', async (remaining, expected) => {
+    let armed: boolean | undefined
+    const handler = wrap(() => 'ok').use({
+      before: (request) => {
+        armed = armTimeout(request, 500)
+      },
+    })
+    await handler({}, remainingOf(remaining))
+    expect(armed).toBe(expected)
+  })
+
+  test('armTimeout finds no deadline in a context without one, or with a number that is not one', async () => {
+    const seen: boolean[] = []
+    const handler = wrap(() => 'ok').use({ before: (request) => void seen.push(armTimeout(request, 0)) })
+    for (const context of [{}, remainingOf(Number.NaN), { getRemainingTimeInMillis: () => '100' }, null]) {
+      await handler({}, context as never)
+    }
+    expect(seen).toEqual([false, false, false, false])
+  })
+})

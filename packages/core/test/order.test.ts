@@ -73,6 +73,31 @@ describe('hook order', () => {
     expect(await handler({}, createContext())).toBeUndefined()
   })
 
+  test('request.earlyResponse set to a response is what the invocation answers, in before, after and onError', async () => {
+    const answer = { statusCode: 204 }
+    const setEarly = (request: unknown) => {
+      ;(request as { earlyResponse: unknown }).earlyResponse = answer
+    }
+    const log: string[] = []
+    const fromBefore = wrap(() => 'handler ran')
+      .use(recorder('outer', log))
+      .use({ before: setEarly })
+    const fromAfter = wrap(() => 'handler ran')
+      .use(recorder('outer', log))
+      .use({ after: setEarly })
+    const fromOnError = wrap(() => {
+      throw new Error('failed')
+    })
+      .use(recorder('outer', log))
+      .use({ onError: setEarly })
+
+    expect(await fromBefore({}, createContext())).toBe(answer)
+    expect(await fromAfter({}, createContext())).toBe(answer)
+    expect(await fromOnError({}, createContext())).toBe(answer)
+    // Each ended its phase: the outer after and onError never ran.
+    expect(log.filter((entry) => entry === 'outer.after' || entry === 'outer.onError')).toEqual([])
+  })
+
   test('an after returning a value replaces the response and ends the after phase', async () => {
     const log: string[] = []
     const handler = wrap(() => 'original')
@@ -129,5 +154,32 @@ describe('hook order', () => {
     }).use({ before: (request) => void request.context.functionName })
     await (handler as unknown as () => Promise<unknown>)()
     expect(seen).toEqual([{}, {}])
+  })
+})
+
+describe('promise hops', () => {
+  /** Which settles first: the invocation, or a chain of `hops` microtasks started right after it. */
+  async function settlesWithin(invocation: Promise<unknown>, hops: number): Promise<boolean> {
+    let settled = false
+    void invocation.then(() => {
+      settled = true
+    })
+    for (let hop = 0; hop < hops; hop++) await Promise.resolve()
+    return settled
+  }
+
+  test('a synchronous stack around a synchronous handler settles without a hop of its own', async () => {
+    const handler = wrap(() => 'ok')
+      .use({ before: () => undefined, after: () => undefined, cleanup: () => undefined })
+      .use({ before: () => undefined, after: () => undefined })
+    expect(await settlesWithin(handler({}, createContext()), 1)).toBe(true)
+  })
+
+  test('a synchronous stack around an async handler costs one hop, not one per hook', async () => {
+    const handler = wrap(async () => 'ok')
+      .use({ before: () => undefined, after: () => undefined, cleanup: () => undefined })
+      .use({ before: () => undefined, after: () => undefined })
+      .use({ before: () => undefined, after: () => undefined })
+    expect(await settlesWithin(handler({}, createContext()), 2)).toBe(true)
   })
 })
