@@ -29,8 +29,13 @@ function checkStatus(status: number): void {
  * An error that knows its HTTP status. Throw it from a handler or middleware and `errorMapper`
  * answers with that status; `statusCode` mirrors `status` for Middy and http-errors users.
  */
+// A brand instead of `instanceof`: an HttpError from another copy of this package (its CommonJS
+// build beside the ESM one, or two versions in one bundle) is still recognised.
+const httpErrorBrand = Symbol.for('lamina.HttpError')
+
 export class HttpError extends Error {
   override name = 'HttpError'
+  readonly [httpErrorBrand] = true
   readonly status: number
   readonly statusCode: number
   readonly expose: boolean
@@ -51,6 +56,14 @@ export function createHttpError(status: number, message?: string, options?: Http
   return new HttpError(status, message, options)
 }
 
+/** True for an `HttpError` from any copy of `@lamina/errors` in the process; never throws. */
 export function isHttpError(value: unknown): value is HttpError {
-  return value instanceof HttpError
+  try {
+    return (
+      typeof value === 'object' && value !== null && (value as { [httpErrorBrand]?: unknown })[httpErrorBrand] === true
+    )
+  } catch {
+    // A hostile Proxy is not an HttpError.
+    return false
+  }
 }

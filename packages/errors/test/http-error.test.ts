@@ -1,5 +1,6 @@
 import * as errors from '@lamina/errors'
 import { createHttpError, HttpError, isHttpError, NotFound, statusText, TooManyRequests } from '@lamina/errors'
+import { hostileValues } from '@lamina/testing'
 import { describe, expect, it } from 'vitest'
 
 describe('HttpError', () => {
@@ -37,6 +38,20 @@ describe('createHttpError', () => {
     expect(error).toMatchObject({ status: 409, message: 'Order already paid', headers: { etag: '"v2"' } })
     expect(isHttpError(error)).toBe(true)
     expect(isHttpError(new Error('x'))).toBe(false)
+  })
+
+  it('recognises an HttpError from another copy of the package, and never throws on hostile values', () => {
+    // Prepare: another copy's error is another class carrying the same Symbol.for brand
+    class OtherCopyHttpError extends Error {
+      readonly [Symbol.for('lamina.HttpError')] = true
+      readonly statusCode = 404
+    }
+    const lookalike = Object.assign(new Error('x'), { status: 404, statusCode: 404, name: 'HttpError' })
+
+    // Act / Assess
+    expect(isHttpError(new OtherCopyHttpError('gone'))).toBe(true)
+    expect(isHttpError(lookalike)).toBe(false)
+    for (const { value } of hostileValues()) expect(isHttpError(value)).toBe(false)
   })
 })
 

@@ -1,5 +1,5 @@
 import { Metrics } from '@aws-lambda-powertools/metrics'
-import { type Middleware, type Request, redactSecrets } from '@lamina/core'
+import { type Middleware, orderKey, orderRank, type Request, redactSecrets } from '@lamina/core'
 import { outcomeOf } from './outcome.js'
 import { addOutcomeMetrics, type EnabledMetrics, enabledMetrics, type StandardMetrics } from './standard-metrics.js'
 
@@ -67,6 +67,24 @@ function publish(instance: Metrics, enabled: EnabledMetrics, functionNameDimensi
   instance.publishStoredMetrics()
 }
 
+// The methods this middleware calls, checked by shape: a second copy of Powertools (or one bundled
+// as ESM beside a CommonJS one) is another class, but still a working Metrics.
+const usedMethods = [
+  'addMetric',
+  'addDimension',
+  'captureColdStartMetric',
+  'hasStoredMetrics',
+  'publishStoredMetrics',
+  'clearMetrics',
+  'clearDimensions',
+  'clearMetadata',
+] as const
+
+function isPowertoolsMetrics(value: unknown): value is Metrics {
+  if (typeof value !== 'object' || value === null) return false
+  return usedMethods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function')
+}
+
 /**
  * CloudWatch metrics in Embedded Metric Format on a Powertools Metrics: `ColdStart`, `Errors` and
  * `Timeouts` for every invocation (`Invocations` and `Duration` when asked), and the handler's
@@ -74,7 +92,7 @@ function publish(instance: Metrics, enabled: EnabledMetrics, functionNameDimensi
  * `cleanup`, on every path; an invocation that recorded nothing publishes nothing and never throws.
  */
 export function metrics(options: MetricsOptions = {}): Middleware<{ context: { metrics: Metrics } }> {
-  if (options.metrics !== undefined && !(options.metrics instanceof Metrics)) {
+  if (options.metrics !== undefined && !isPowertoolsMetrics(options.metrics)) {
     throw new TypeError(
       'metrics({ metrics }) takes a Metrics from @aws-lambda-powertools/metrics 2.x (2.36 or later), the one your function imports.',
     )
@@ -85,6 +103,7 @@ export function metrics(options: MetricsOptions = {}): Middleware<{ context: { m
 
   return {
     name: 'metrics',
+    [orderKey]: orderRank.observability,
     before(request) {
       const { context } = request
       // Also the mark that before ran: onError publishes itself when it did not.

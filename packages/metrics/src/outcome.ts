@@ -1,4 +1,4 @@
-import { TimeoutError } from '@lamina/core'
+import { isTimeoutError } from '@lamina/core'
 
 /** How an invocation ended, as the `Errors` and `Timeouts` metrics count it. */
 export interface Outcome {
@@ -20,11 +20,12 @@ function read(value: unknown, key: string): unknown {
   }
 }
 
+// By shape, not class: the TimeoutError may come from another copy of core (ESM and CommonJS).
 function isTimeout(error: unknown): boolean {
   try {
-    return error instanceof TimeoutError
+    return isTimeoutError(error)
   } catch {
-    // A Proxy whose getPrototypeOf trap throws is not core's TimeoutError.
+    // A Proxy whose traps throw is not a TimeoutError.
     return false
   }
 }

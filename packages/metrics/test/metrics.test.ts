@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import { Metrics } from '@aws-lambda-powertools/metrics'
 import { armTimeout, type Middleware, TimeoutError, wrap } from '@lamina/core'
 import { errorMapper, NotFound } from '@lamina/errors'
@@ -163,6 +164,35 @@ describe('metrics: what one invocation publishes', () => {
 
   it('rejects a metrics option that is not a Powertools Metrics', () => {
     expect(() => metrics({ metrics: {} as Metrics })).toThrow(/@aws-lambda-powertools\/metrics/)
+  })
+
+  it('takes a Metrics from another copy of Powertools (its CommonJS build beside the ESM one)', async () => {
+    // Prepare: the CommonJS build's class is not the ESM build's, as with two installed copies
+    const commonJs = createRequire(import.meta.url)('@aws-lambda-powertools/metrics') as { Metrics: typeof Metrics }
+    expect(commonJs.Metrics).not.toBe(Metrics)
+    const instance = new commonJs.Metrics({ serviceName: 'other-copy' })
+    const handler = wrap(async () => 'ok').use(metrics({ metrics: instance }))
+
+    // Act
+    await handler({}, context())
+
+    // Assess
+    expect(documents()[0]).toMatchObject({ service: 'other-copy', Errors: 0, Timeouts: 0 })
+  })
+
+  it('counts a TimeoutError from another copy of core as a timeout', async () => {
+    // Prepare: what another copy's TimeoutError looks like from here (same name and status)
+    const foreignTimeout = Object.assign(new Error('Invocation timed out'), { name: 'TimeoutError', statusCode: 504 })
+    expect(foreignTimeout).not.toBeInstanceOf(TimeoutError)
+    const handler = wrap(async () => {
+      throw foreignTimeout
+    }).use(metrics())
+
+    // Act
+    await expect(handler({}, context())).rejects.toBe(foreignTimeout)
+
+    // Assess
+    expect(documents()[0]).toMatchObject({ Errors: 1, Timeouts: 1 })
   })
 })
 
