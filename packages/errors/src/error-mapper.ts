@@ -1,4 +1,4 @@
-import { eventSource, isHttpEventSource, type Middleware, type Request } from '@lamina/core'
+import { eventSource, isHttpEventSource, type Middleware, orderKey, orderRank, type Request } from '@lamina/core'
 import { describeError, type ErrorView } from './describe-error.js'
 import { statusText } from './http-error.js'
 import { shapeResponse } from './http-response.js'
@@ -61,6 +61,8 @@ export function errorMapper(options: ErrorMapperOptions = {}): Middleware {
   const baseHeaders = withoutContentType(options.headers ?? {})
   return {
     name: 'error-mapper',
+    // Right after the timeout guard: its onError runs after every observer has seen the error.
+    [orderKey]: orderRank.errorMapper,
     before(request) {
       ;(request as Keeping)[rawEventKey] = request.event
     },

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger'
-import type { Middleware, Request } from '@lamina/core'
+import { type Middleware, orderKey, orderRank, type Request } from '@lamina/core'
 import { type CorrelationIdSource, findCorrelationId } from './correlation-id.js'
 import {
   type ClientErrorLevel,
@@ -148,6 +148,7 @@ export function logging(options: LoggingOptions = {}): Middleware<{ context: { l
 
   return {
     name: 'logging',
+    [orderKey]: orderRank.observability,
     before(request) {
       const tracked = request as Tracked
       start(tracked)

@@ -1,4 +1,4 @@
-import type { Middleware } from '@lamina/core'
+import { type Middleware, orderKey, orderRank } from '@lamina/core'
 import { type CachePolicy, SecretCache } from './cache.js'
 import { SecretBinding } from './decode.js'
 import { createSource } from './sources.js'
@@ -90,6 +90,7 @@ export function secrets<const Specs extends Record<string, SecretSpec>>(
   if (options.prefetch) store.prefetch()
   return {
     name: 'secrets',
+    [orderKey]: orderRank.input,
     before: (request) => store.attach(request.context),
   }
 }

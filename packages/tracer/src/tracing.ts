@@ -1,5 +1,5 @@
 import type { Tracer } from '@aws-lambda-powertools/tracer'
-import type { Middleware, Request } from '@lamina/core'
+import { type Middleware, orderKey, orderRank, type Request } from '@lamina/core'
 import { runsInvocationsConcurrently, warnTracingOffUnderConcurrency } from './concurrency.js'
 import { tracingEnabledByEnvironment } from './enabled.js'
 
@@ -37,7 +37,7 @@ const loadTracerModule = () => {
   return tracerModule
 }
 
-const noTracing: Middleware = { name: 'tracing', before() {} }
+const noTracing: Middleware = { name: 'tracing', [orderKey]: orderRank.observability, before() {} }
 
 /**
  * X-Ray tracing on a Powertools Tracer: a subsegment around the handler (and the middlewares
@@ -84,6 +84,7 @@ export function tracing(options: TracingOptions = {}): Middleware {
 
   return {
     name: 'tracing',
+    [orderKey]: orderRank.observability,
     before(request) {
       // After the first load this stays synchronous: no promise per invocation.
       if (holder.tracer === undefined) return (ready as Promise<void>).then(() => open(request))

@@ -1,4 +1,12 @@
-import { type EventSource, eventSource, isHttpEventSource, type Middleware, type Request } from '@lamina/core'
+import {
+  type EventSource,
+  eventSource,
+  isHttpEventSource,
+  type Middleware,
+  orderKey,
+  orderRank,
+  type Request,
+} from '@lamina/core'
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { type BodyRules, bodyRules, readBody } from './body.js'
 import { type HttpEventFields, headersOf, lowerCaseHeaders, pathOf, queryOf, queryParametersOf } from './http-input.js'
@@ -165,6 +173,8 @@ export function validator<const O extends ValidatorOptions>(options: O): Middlew
 
   return {
     name: 'validator',
+    // Inside the mapper and the observers, so its 4xx answers are mapped, logged and counted.
+    [orderKey]: orderRank.input,
     before(request) {
       const event: unknown = request.event
       if (checks.length === 0) return validateEvent(request, event)
