@@ -16,8 +16,9 @@ export class Deadline {
     const remaining = (
       context as { getRemainingTimeInMillis?: () => unknown } | undefined
     )?.getRemainingTimeInMillis?.()
-    if (typeof remaining !== 'number' || !Number.isFinite(remaining)) return this
-    const delay = remaining - marginMs
+    // Number.isFinite does not coerce: a string or null is no deadline either.
+    if (!Number.isFinite(remaining)) return this
+    const delay = (remaining as number) - marginMs
     // Past setTimeout's range Node would fire after 1 ms; Lambda allows 15 minutes, so a
     // larger figure (some local tools report one) means "no deadline".
     if (delay > maxTimerDelayMs) return this
@@ -38,12 +39,15 @@ export class Deadline {
     return value
   }
 
-  /** The pipeline is on its error path: stop racing (nothing to stop here). */
+  /**
+   * Not called by this version (the error path never races), kept for a request made by an older
+   * copy of core in the same bundle, which calls it on a deadline this copy's guard installed.
+   */
   disarm(): void {}
 
   /** The invocation ended: free the timer. */
   dispose(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer)
+    clearTimeout(this.#timer)
     this.#timer = undefined
   }
 }

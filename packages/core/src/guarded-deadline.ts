@@ -2,8 +2,6 @@ import { Deadline } from './deadline.js'
 import type { TimeoutError } from './timeout-error.js'
 
 const noop = () => {}
-// Racing against this changes nothing: what a disarmed guard races against.
-const never = /* @__PURE__ */ new Promise<never>(noop)
 
 /**
  * A deadline a timeout guard armed: besides aborting the signal, it makes every awaited hook
@@ -11,7 +9,7 @@ const never = /* @__PURE__ */ new Promise<never>(noop)
  * never imports `armTimeout` never bundles it.
  */
 export class GuardedDeadline extends Deadline {
-  #timeout: Promise<never>
+  readonly #timeout: Promise<never>
   #rejectTimeout: (error: TimeoutError) => void = noop
 
   constructor() {
@@ -31,9 +29,5 @@ export class GuardedDeadline extends Deadline {
 
   override settle<T>(value: PromiseLike<T>): PromiseLike<T> {
     return Promise.race([value, this.#timeout])
-  }
-
-  override disarm(): void {
-    this.#timeout = never
   }
 }

@@ -68,6 +68,7 @@ function fromBefore(pipeline: Pipeline, request: LiveRequest, start: number): Ma
   const count = before.length
   let reached = start
   try {
+    // Stryker disable next-line EqualityOperator: at reached === count the slot is empty and the loop ends with nothing run
     while (reached < count) {
       const index = reached++
       const hook = before[index]
@@ -117,6 +118,7 @@ function fromHandler(pipeline: Pipeline, request: LiveRequest): MaybePromise {
 function handlerDone(pipeline: Pipeline, request: LiveRequest, response: unknown): MaybePromise {
   request.response = response
   pipeline.hooks?.handlerEnd?.(request as unknown as Request)
+  // Stryker disable next-line ArithmeticOperator: starting past the end only visits empty slots
   return fromAfter(pipeline, request, pipeline.names.length - 1)
 }
 
@@ -163,15 +165,15 @@ async function fail(pipeline: Pipeline, request: LiveRequest, reached: number, e
 }
 
 async function handleError(pipeline: Pipeline, request: LiveRequest, error: unknown): Promise<void> {
-  request.disarm()
   takeError(request, error)
+  // Stryker disable next-line ArithmeticOperator: starting past the end only visits empty slots
   for (let index = pipeline.names.length - 1; index >= 0; index--) {
     const hook = pipeline.onError[index]
     if (hook === undefined) continue
     let result: unknown
     try {
       result = call(pipeline, 'onError', index, hook, request)
-      if (isThenable(result)) result = await bounded(request, result)
+      if (isThenable(result)) result = await bounded(pipeline, request, 'onError', index, result)
     } catch (thrown) {
       // Where Lamina parts from Middy (which stops here): the new error replaces the old one,
       // keeps it as its cause, and the remaining onError hooks still run, so a failing observer
@@ -180,8 +182,7 @@ async function handleError(pipeline: Pipeline, request: LiveRequest, error: unkn
       takeError(request, thrown)
       continue
     }
-    if (result === hung) reportHung(pipeline, request, 'onError', index)
-    else if (answeredEarly(request, result)) {
+    if (answeredEarly(request, result)) {
       takeEarlyResponse(request, result)
       break
     }
@@ -214,22 +215,32 @@ function linkCause(error: unknown, cause: unknown): void {
   }
 }
 
-// What `bounded` resolves with when the deadline passes first.
-const hung = Symbol('hung')
-
 /**
  * Waits for an onError or cleanup hook's promise, but not past the invocation's deadline: the
  * process may outlive it (Managed Instances, local runtimes) and a hook that never settles must
- * not keep the invocation pending. Only a hook that returns a promise pays for the timer.
+ * not keep the invocation pending. At the deadline the hang is reported and the wait ends with
+ * `undefined` (the hook answered nothing). Only a hook that returns a promise pays for the timer.
  */
-function bounded(request: LiveRequest, value: PromiseLike<unknown>): Promise<unknown> {
+function bounded(
+  pipeline: Pipeline,
+  request: LiveRequest,
+  phase: Phase,
+  index: number,
+  value: PromiseLike<unknown>,
+): Promise<unknown> {
   const remaining = (
     request.context as { getRemainingTimeInMillis?: () => unknown } | null
   )?.getRemainingTimeInMillis?.()
   if (typeof remaining !== 'number' || !(remaining <= maxTimerDelayMs)) return Promise.resolve(value)
   let timer: ReturnType<typeof setTimeout> | undefined
   return new Promise((resolve, reject) => {
-    timer = setTimeout(resolve, remaining, hung)
+    timer = setTimeout(() => {
+      const error = new Error(
+        `${phase} still pending at the deadline; the invocation ended without it. Bound it by request.signal.`,
+      )
+      reportFailure(pipeline, request, phase, index, error)
+      resolve(undefined)
+    }, remaining)
     value.then(resolve, reject)
   }).finally(() => clearTimeout(timer))
 }
@@ -255,13 +266,8 @@ function runCleanup(pipeline: Pipeline, request: LiveRequest, from: number): Pro
     try {
       const result = call(pipeline, 'cleanup', index, hook, request)
       if (isThenable(result)) {
-        return bounded(request, result)
-          .then(
-            (value) => {
-              if (value === hung) reportHung(pipeline, request, 'cleanup', index)
-            },
-            (error) => reportFailure(pipeline, request, 'cleanup', index, error),
-          )
+        return bounded(pipeline, request, 'cleanup', index, result)
+          .then(undefined, (error) => reportFailure(pipeline, request, 'cleanup', index, error))
           .then(() => runCleanup(pipeline, request, index))
       }
     } catch (error) {
@@ -274,11 +280,4 @@ function runCleanup(pipeline: Pipeline, request: LiveRequest, from: number): Pro
 // A failed flush must not replace the invocation's own result or error.
 function reportFailure(pipeline: Pipeline, request: LiveRequest, phase: Phase, index: number, error: unknown): void {
   report(pipeline.hooks, error, pipeline.names[index] as string, phase, request as unknown as Request)
-}
-
-function reportHung(pipeline: Pipeline, request: LiveRequest, phase: Phase, index: number): void {
-  const error = new Error(
-    `${phase} still pending at the deadline; the invocation ended without it. Bound it by request.signal.`,
-  )
-  reportFailure(pipeline, request, phase, index, error)
 }

@@ -48,11 +48,6 @@ export class InvocationRequest<TEvent = unknown, TContext = Context, TResponse =
     return this.#deadline === undefined ? value : this.#deadline.settle(value)
   }
 
-  /** The pipeline is on its error path: stop racing the deadline. */
-  disarm(): void {
-    this.#deadline?.disarm()
-  }
-
   /** The invocation ended: free the deadline timer. */
   dispose(): void {
     this.#deadline?.dispose()

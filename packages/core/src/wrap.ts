@@ -30,15 +30,15 @@ function validate(middleware: unknown, position: number): asserts middleware is 
   if ((typeof middleware !== 'object' && typeof middleware !== 'function') || middleware === null) {
     refuse(middleware, position, `is ${middleware === null ? 'null' : typeof middleware}`)
   }
-  let hooks = 0
+  let hasHook = false
   for (const hook of hookNames) {
     const value = (middleware as Record<string, unknown>)[hook]
     if (value === undefined) continue
     if (typeof value !== 'function') refuse(middleware, position, `has a "${hook}" that is ${typeof value}`)
-    hooks++
+    hasHook = true
   }
   // A factory passed uncalled is a function with no hooks: the one mistake worth naming.
-  if (hooks === 0)
+  if (!hasHook)
     refuse(middleware, position, 'has no hooks: pass what the factory returns, .use(logging()) not .use(logging)')
 }
 

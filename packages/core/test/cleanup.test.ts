@@ -111,6 +111,18 @@ describe('cleanup', () => {
     )
   })
 
+  test('an async cleanup that rejects is reported the same way', async () => {
+    const errorLog = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    const handler = wrap(() => 'result').use({
+      name: 'flusher',
+      cleanup: () => Promise.reject(new Error('flush failed')),
+    })
+    expect(await handler({}, createContext())).toBe('result')
+    expect(String(errorLog.mock.calls[0]?.[0])).toMatch(
+      /^\[lamina\] cleanup of middleware "flusher" failed; the invocation's outcome stands: Error: flush failed/,
+    )
+  })
+
   test('the default report masks every registered secret: in the message, the stack and the cause', async () => {
     // Prepare
     const secret = 'postgres://app:s3cr3t@db'

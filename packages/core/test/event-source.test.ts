@@ -52,6 +52,17 @@ describe('eventSource', () => {
     )
   })
 
+  test('HTTP API v2 needs version 2.0 and an http object; a missing domain name is not a function URL', () => {
+    expect(eventSource({ version: '2.0', requestContext: { http: { method: 'GET' } } })).toBe('api-gateway-v2')
+    expect(eventSource({ version: '1.0', requestContext: { http: {} }, httpMethod: 'GET' })).toBe('api-gateway-v1')
+    expect(eventSource({ version: '2.0', requestContext: { http: 'GET' } })).toBe('unknown')
+    expect(eventSource({ version: '2.0', requestContext: { http: {}, domainName: 42 } })).toBe('api-gateway-v2')
+  })
+
+  test('an empty Records array decides nothing: the other shapes still apply', () => {
+    expect(eventSource({ Records: [], source: 'orders', 'detail-type': 'Order Placed' })).toBe('eventbridge')
+  })
+
   test('EventBridge needs both source and detail-type as strings', () => {
     expect(eventSource({ source: 'orders', 'detail-type': 'Order Placed' })).toBe('eventbridge')
     expect(eventSource({ source: 'orders' })).toBe('unknown')

@@ -1,4 +1,4 @@
-import { armTimeout, wrap } from '@lamina/core'
+import { armTimeout, TimeoutError, wrap } from '@lamina/core'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 
 beforeEach(() => {
@@ -75,4 +75,43 @@ describe('the bound is setTimeout’s own: 2^31 − 1 ms', () => {
     }
     expect(seen).toEqual([false, false, false, false])
   })
+})
+
+describe('no context, or not one of core’s requests', () => {
+  test('request.signal with a null context never aborts and starts no timer', async () => {
+    let seen: [boolean, number] | undefined
+    const handler = wrap((_event: unknown, _context: unknown, { signal }: { signal: AbortSignal }) => {
+      seen = [signal.aborted, vi.getTimerCount()]
+    })
+    await handler({}, null as never)
+    expect(seen).toEqual([false, 0])
+  })
+
+  test.each([null, undefined, {}])('armTimeout(%o) is refused with the message that says what to use', (request) => {
+    expect(() => armTimeout(request as never, 100)).toThrow(
+      /^armTimeout\(\) needs a request from @lamina\/core wrap\(\)/,
+    )
+  })
+})
+
+test('a deadline armTimeout installs answers disarm(), which older copies of core call on their error path, and stays armed', async () => {
+  // Prepare: a request as an older copy of core makes it, with the same useDeadline contract.
+  let installed: { disarm(): void; settle<T>(value: PromiseLike<T>): PromiseLike<T>; dispose(): void } | undefined
+  const olderRequest = {
+    context: { getRemainingTimeInMillis: () => 1000 },
+    useDeadline(deadline: { start(context: unknown, marginMs: number): typeof installed }, marginMs: number) {
+      installed = deadline.start(this.context, marginMs)
+      return true
+    },
+  }
+
+  // Act
+  armTimeout(olderRequest as never, 100)
+  installed?.disarm()
+  const outcome = Promise.resolve(installed?.settle(new Promise(() => undefined))).catch((error: unknown) => error)
+  await vi.advanceTimersByTimeAsync(900)
+
+  // Assess
+  expect(await outcome).toBeInstanceOf(TimeoutError)
+  installed?.dispose()
 })

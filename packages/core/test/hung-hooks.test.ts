@@ -92,8 +92,14 @@ describe('onError and cleanup are bounded by the invocation’s deadline', () =>
     expect(vi.getTimerCount()).toBe(0)
   })
 
-  test('with no deadline (no context, or one beyond a timer’s reach) an async cleanup is awaited without a timer', async () => {
-    for (const context of [{}, { getRemainingTimeInMillis: () => 2 ** 31 }]) {
+  test('with no deadline (no context, one beyond a timer’s reach, or not a number) an async cleanup is awaited without a timer', async () => {
+    for (const context of [
+      {},
+      null,
+      { getRemainingTimeInMillis: () => 2 ** 31 },
+      { getRemainingTimeInMillis: () => '5' },
+      { getRemainingTimeInMillis: () => null },
+    ]) {
       let timers = -1
       const handler = wrap(() => 'result').use({
         cleanup: async () => {

@@ -46,6 +46,16 @@ describe('lifecycle hooks', () => {
     expect(log).toEqual(['start', 'handler:start', 'middleware #1.onError:start', 'middleware #1.onError:end', 'end'])
   })
 
+  test('hooks that succeed, sync or async, report nothing', async () => {
+    const reported: unknown[] = []
+    const hooks = { ...tracingHooks([]), invocationEnd: async () => undefined }
+    const handler = wrap(async () => 'ok', {
+      hooks: { ...hooks, cleanupError: (error) => void reported.push(error) },
+    }).use({ name: 'm', before: () => undefined, cleanup: async () => undefined })
+    expect(await handler({}, createContext())).toBe('ok')
+    expect(reported).toEqual([])
+  })
+
   test('an empty hooks object works like none', async () => {
     const handler = wrap(() => 'ok', { hooks: {} }).use({ before: () => undefined, onError: () => undefined })
     expect(await handler({}, createContext())).toBe('ok')
@@ -69,15 +79,15 @@ describe('a lifecycle hook that fails never changes the outcome', () => {
       test(`${key} that ${how}: the result and the error stand; the failure goes to cleanupError`, async () => {
         // Prepare
         const failure = new Error(`${key} failed`)
-        const reported: [unknown, string][] = []
+        const reported: [unknown, string, unknown][] = []
         let allReported: () => void = () => undefined
         const bothReported = new Promise<void>((resolve) => {
           allReported = resolve
         })
         const hooks: LifecycleHooks = {
           [key]: failingHook(failure),
-          cleanupError: (error, name) => {
-            reported.push([error, name])
+          cleanupError: (error, name, request) => {
+            reported.push([error, name, request.event])
             if (reported.length === 2) allReported()
           },
         }
@@ -91,7 +101,7 @@ describe('a lifecycle hook that fails never changes the outcome', () => {
         ).use({ name: 'm', before: () => undefined, onError: () => undefined })
 
         // Act
-        const result = await ok({}, createContext())
+        const result = await ok({ id: 'first' }, createContext())
         const error = await failing({}, createContext()).catch((caught: unknown) => caught)
         // handlerEnd does not run when the handler fails: only one report for it.
         if (key === 'handlerEnd') allReported()
@@ -100,7 +110,8 @@ describe('a lifecycle hook that fails never changes the outcome', () => {
         // Assess
         expect(result).toBe('result')
         expect(error).toBe(original)
-        expect(reported[0]).toEqual([failure, `hooks.${key}`])
+        // The request the failing hook was given comes with the report.
+        expect(reported[0]).toEqual([failure, `hooks.${key}`, { id: 'first' }])
       })
     }
   }

@@ -72,6 +72,16 @@ describe('Lamina’s middlewares in an order known to lose behaviour', () => {
     expect(String(warn.mock.calls[0]?.[0])).toMatch(/^\[lamina\] "middleware #2" is used after "middleware #1"/)
   })
 
+  test('two middlewares of the same place, in either order, say nothing (logging then metrics)', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    wrap(() => 'ok').use([logging(), ranked('metrics', orderRank.observability), logging()])
+    expect(warn).not.toHaveBeenCalled()
+  })
+
+  test('the key is Symbol.for("lamina.order"), so every copy of core agrees on it', () => {
+    expect(orderKey).toBe(Symbol.for('lamina.order'))
+  })
+
   test('the places rank first to last: guard, mapper, observability, input', () => {
     const ranks = [orderRank.timeoutGuard, orderRank.errorMapper, orderRank.observability, orderRank.input].map(
       (place) => place.rank,
@@ -84,7 +94,7 @@ describe('Lamina’s middlewares in an order known to lose behaviour', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
     wrap(() => 'ok').use([
       { [orderKey]: 99 as never, before: () => undefined },
-      { [orderKey]: Object.assign(() => undefined, { rank: 'x' }) as never, before: () => undefined },
+      { [orderKey]: Object.assign(() => undefined, { rank: '99' }) as never, before: () => undefined },
       errors(),
     ])
     expect(warn).not.toHaveBeenCalled()

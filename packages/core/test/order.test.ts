@@ -175,6 +175,13 @@ describe('promise hops', () => {
     expect(await settlesWithin(handler({}, createContext()), 1)).toBe(true)
   })
 
+  test('with lifecycle hooks given, synchronous hooks stay synchronous', async () => {
+    const handler = wrap(() => 'ok', { hooks: { hookStart: () => undefined, hookEnd: () => undefined } })
+      .use({ before: () => undefined, after: () => undefined, cleanup: () => undefined })
+      .use({ before: () => undefined, after: () => undefined })
+    expect(await settlesWithin(handler({}, createContext()), 1)).toBe(true)
+  })
+
   test('a synchronous stack around an async handler costs one hop, not one per hook', async () => {
     const handler = wrap(async () => 'ok')
       .use({ before: () => undefined, after: () => undefined, cleanup: () => undefined })

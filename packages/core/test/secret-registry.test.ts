@@ -28,6 +28,13 @@ describe('secret registry', () => {
     expect(redactSecrets('abc abc')).toBe('abc abc')
   })
 
+  test('the registry is one Set on globalThis under Symbol.for("lamina.secrets"), shared by every copy of core', () => {
+    register('shared-registry-canary')
+    const shared = (globalThis as { [key: symbol]: unknown })[Symbol.for('lamina.secrets')]
+    expect(shared).toBeInstanceOf(Set)
+    expect((shared as Set<string>).has('shared-registry-canary')).toBe(true)
+  })
+
   test('forgetting a value stops masking it; with nothing registered text passes unchanged', () => {
     register('rotated-secret')
     forgetSecret('rotated-secret')
