@@ -54,6 +54,44 @@ function objectTag(value: object): string {
   }
 }
 
+// How many nested objects `reachesAnErrorAgain` looks through before it gives up (and says yes).
+const maxFieldObjects = 64
+
+/**
+ * Whether an Error's fields lead back to an Error already met (`error.self = error`, or deeper).
+ * Powertools' JSON replacer formats every Error it meets into a fresh object, so its check for
+ * circular references never sees such a loop: the same Error is formatted again and again (seen
+ * here at over 100 ms for one line). Plain objects that loop are fine (the replacer drops them),
+ * and so are nested Errors that do not loop. A field too large to look through counts as a loop,
+ * so its line takes the bounded path.
+ */
+function reachesAnErrorAgain(value: unknown, errors: Set<unknown>): boolean {
+  const visited = new Set<unknown>()
+  const pending: unknown[] = [value]
+  while (pending.length > 0) {
+    const current = pending.pop()
+    if (!isObjectLike(current) || visited.has(current)) continue
+    visited.add(current)
+    if (isError(current)) {
+      if (errors.has(current)) return true
+      errors.add(current)
+      // Powertools follows a nested Error's cause too.
+      const cause = read(current, 'cause')
+      if (!cause.ok) return true
+      pending.push(cause.value)
+    }
+    if (visited.size > maxFieldObjects) return true
+    const keys = ownEnumerableKeys(current)
+    if (keys === undefined) return true
+    for (const key of keys) {
+      const field = read(current, key)
+      if (!field.ok) return true
+      pending.push(field.value)
+    }
+  }
+  return false
+}
+
 /**
  * An Error Powertools can format as it is: every field it reads (name, message, stack, cause and
  * the enumerable ones) reads without throwing, and the `cause` chain ends within a few links.
@@ -69,7 +107,11 @@ export function isWellFormedError(value: unknown): value is Error {
     seen.add(current)
     for (const key of ['name', 'message', 'stack']) if (!read(current, key).ok) return false
     const keys = ownEnumerableKeys(current)
-    if (keys === undefined || keys.some((key) => !read(current as object, key).ok)) return false
+    if (keys === undefined) return false
+    for (const key of keys) {
+      const field = read(current, key)
+      if (!field.ok || reachesAnErrorAgain(field.value, new Set(seen))) return false
+    }
     const cause = read(current, 'cause')
     if (!cause.ok) return false
     current = cause.value

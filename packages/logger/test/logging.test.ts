@@ -1,9 +1,9 @@
-import { Logger } from '@aws-lambda-powertools/logger'
+import { LogFormatter, Logger } from '@aws-lambda-powertools/logger'
 import { type Context, type Middleware, wrap } from '@lamina/core'
 import { errorMessage, eventMessage, logging } from '@lamina/logger'
 import { type CapturedOutput, captureOutput, createContext, events, setLambdaEnvironment } from '@lamina/testing'
 import { timeoutGuard } from '@lamina/timeout'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 let restoreEnvironment: () => void
 let output: CapturedOutput
@@ -16,6 +16,7 @@ beforeEach(() => {
 afterEach(() => {
   output.restore()
   restoreEnvironment()
+  vi.restoreAllMocks()
 })
 
 const byMessage = (message: string) => output.records().filter((line) => line.message === message)
@@ -309,6 +310,52 @@ describe('logging: errors', () => {
       code: 'E_FIRST',
       attempt: '2',
       cause: { name: 'Error', message: 'second', stack: expect.any(String), cause: '[circular]' },
+    })
+  })
+
+  it.each([
+    ['holds itself in a field', (error: Error & Record<string, unknown>) => Object.assign(error, { self: error })],
+    [
+      'holds itself deeper',
+      (error: Error & Record<string, unknown>) => Object.assign(error, { nested: { a: [{ back: error }] } }),
+    ],
+    [
+      'holds an Error whose cause leads back',
+      (error: Error & Record<string, unknown>) =>
+        Object.assign(error, { original: new Error('inner', { cause: error }) }),
+    ],
+  ])('writes an Error that %s as one bounded line, without formatting it over and over', async (_name, loop) => {
+    // Prepare: Powertools formats each Error it meets into a fresh object, so a loop through an
+    // Error's own fields is never seen as circular there (over 100 ms a line was measured)
+    const looping = loop(Object.assign(new Error('looping'), { code: 'E_LOOP' }))
+    const formatError = vi.spyOn(LogFormatter.prototype, 'formatError')
+    const handler = wrap(async () => {
+      throw looping
+    }).use(logging())
+
+    // Act
+    await expect(handler({}, createContext())).rejects.toBe(looping)
+
+    // Assess
+    expect(byMessage(errorMessage)).toHaveLength(1)
+    expect(byMessage(errorMessage)[0]?.error).toMatchObject({ name: 'Error', message: 'looping', code: 'E_LOOP' })
+    expect(formatError.mock.calls.length).toBeLessThanOrEqual(2)
+  })
+
+  it('still lets Powertools format an Error that holds another Error without a loop', async () => {
+    // Prepare
+    const failure = Object.assign(new Error('outer'), { original: new Error('inner') })
+    const handler = wrap(async () => {
+      throw failure
+    }).use(logging())
+
+    // Act
+    await expect(handler({}, createContext())).rejects.toBe(failure)
+
+    // Assess: the nested Error is written as Powertools writes one, not dropped
+    expect(byMessage(errorMessage)[0]?.error).toMatchObject({
+      message: 'outer',
+      original: { name: 'Error', message: 'inner', location: expect.any(String) },
     })
   })
 
