@@ -42,8 +42,9 @@ describe('createHttpError', () => {
 
   it('recognises an HttpError from another copy of the package, and never throws on hostile values', () => {
     // Prepare: another copy's error is another class carrying the same Symbol.for brand
+    const brand: unique symbol = Symbol.for('lamina.HttpError') as never
     class OtherCopyHttpError extends Error {
-      readonly [Symbol.for('lamina.HttpError')] = true
+      readonly [brand] = true
       readonly statusCode = 404
     }
     const lookalike = Object.assign(new Error('x'), { status: 404, statusCode: 404, name: 'HttpError' })

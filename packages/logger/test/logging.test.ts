@@ -314,20 +314,16 @@ describe('logging: errors', () => {
   })
 
   it.each([
-    ['holds itself in a field', (error: Error & Record<string, unknown>) => Object.assign(error, { self: error })],
-    [
-      'holds itself deeper',
-      (error: Error & Record<string, unknown>) => Object.assign(error, { nested: { a: [{ back: error }] } }),
-    ],
+    ['holds itself in a field', (error: Error) => Object.assign(error, { self: error })],
+    ['holds itself deeper', (error: Error) => Object.assign(error, { nested: { a: [{ back: error }] } })],
     [
       'holds an Error whose cause leads back',
-      (error: Error & Record<string, unknown>) =>
-        Object.assign(error, { original: new Error('inner', { cause: error }) }),
+      (error: Error) => Object.assign(error, { original: new Error('inner', { cause: error }) }),
     ],
   ])('writes an Error that %s as one bounded line, without formatting it over and over', async (_name, loop) => {
     // Prepare: Powertools formats each Error it meets into a fresh object, so a loop through an
     // Error's own fields is never seen as circular there (over 100 ms a line was measured)
-    const looping = loop(Object.assign(new Error('looping'), { code: 'E_LOOP' }))
+    const looping = loop(Object.assign(new Error('looping'), { code: 'E_LOOP' }) as Error)
     const formatError = vi.spyOn(LogFormatter.prototype, 'formatError')
     const handler = wrap(async () => {
       throw looping
