@@ -39,12 +39,6 @@ export class Deadline {
     return value
   }
 
-  /**
-   * Not called by this version (the error path never races), kept for a request made by an older
-   * copy of core in the same bundle, which calls it on a deadline this copy's guard installed.
-   */
-  disarm(): void {}
-
   /** The invocation ended: free the timer. */
   dispose(): void {
     clearTimeout(this.#timer)

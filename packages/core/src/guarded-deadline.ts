@@ -27,6 +27,13 @@ export class GuardedDeadline extends Deadline {
     super.expire(error)
   }
 
+  /**
+   * Not called by this version (the error path never races), kept for a request made by an older
+   * copy of core in the same bundle, which calls it on a deadline this copy's guard installed
+   * (only a guard installs a deadline in another copy's request).
+   */
+  disarm(): void {}
+
   override settle<T>(value: PromiseLike<T>): PromiseLike<T> {
     return Promise.race([value, this.#timeout])
   }

@@ -1,8 +1,9 @@
 import { print } from './report.js'
 import { isThenable } from './thenable.js'
-import type { LifecycleHooks } from './types.js'
+import type { LifecycleHooks, Phase, Request } from './types.js'
 
 type AnyHook = (...args: unknown[]) => unknown
+type Hook = (request: Request) => unknown
 
 /**
  * Lifecycle hooks observe; they never decide. Each given hook is wrapped once, at `wrap()`, so a
@@ -18,16 +19,33 @@ export function shieldHooks(hooks: LifecycleHooks): LifecycleHooks {
       const fail = (failure: unknown) => {
         // cleanupError is the reporter itself: when it fails, print what it was given too.
         if (key === 'cleanupError') print(args[0], `middleware "${args[1]}"`)
-        if (key === 'cleanupError' || !shielded.cleanupError) print(failure, `lifecycle hook ${key}`)
-        else shielded.cleanupError(failure, `hooks.${key}`, args.at(-1))
+        else if (shielded.cleanupError) return shielded.cleanupError(failure, `hooks.${key}`, args.at(-1))
+        print(failure, `lifecycle hook ${key}`)
       }
       try {
-        const result = hook(...args)
-        if (isThenable(result)) result.then(undefined, fail)
+        // A rejection is caught the same way; a sync hook still runs (and ends) synchronously.
+        Promise.resolve(hook(...args)).catch(fail)
       } catch (failure) {
         fail(failure)
       }
     }
   }
   return shielded as LifecycleHooks
+}
+
+/**
+ * A middleware hook that reports its start and end to `hookStart`/`hookEnd` (shielded). Wrapped
+ * once when the middleware is added, so a chain without lifecycle hooks calls its hooks bare.
+ */
+export function observe(hooks: LifecycleHooks, phase: Phase, name: string, hook: Hook): Hook {
+  return (request) => {
+    hooks.hookStart?.(phase, name, request)
+    const result = hook(request)
+    const done = () => hooks.hookEnd?.(phase, name, request)
+    if (!isThenable(result)) {
+      done()
+      return result
+    }
+    return Promise.resolve(result).finally(done)
+  }
 }

@@ -1,51 +1,24 @@
 import { maxTimerDelayMs } from './deadline.js'
-import { report } from './report.js'
-import type { InvocationRequest } from './request.js'
+import { observe } from './lifecycle.js'
+import { orderKey } from './order.js'
+import { print } from './report.js'
+import { InvocationRequest } from './request.js'
 import { isThenable } from './thenable.js'
-import type { LifecycleHooks, Phase, Request } from './types.js'
+import type { AnyHandler, AnyMiddleware, LifecycleHooks, Phase, Request } from './types.js'
+import { phases, validate } from './validate.js'
 
-// Any event, context and response: the pipeline does not look inside them.
-type LiveRequest = InvocationRequest<any, any, any>
+// Any event, context and response: the pipeline does not look inside them. Typed loosely on
+// purpose: hooks get the request as `Request`, and the casts would only add noise here.
+type LiveRequest = InvocationRequest<any, any, any> & Request
 type Hook = (request: Request) => unknown
-type Handler = (event: unknown, context: unknown, options: Request) => unknown
+export type Handler = (event: unknown, context: unknown, options: Request) => unknown
 type MaybePromise = unknown
 
-/** Middlewares split by hook, indexed by registration order; a hole means "no such hook". */
-export interface Pipeline {
-  names: string[]
-  before: (Hook | undefined)[]
-  after: (Hook | undefined)[]
-  onError: (Hook | undefined)[]
-  cleanup: (Hook | undefined)[]
-  handler: Handler
-  /** Shielded at `wrap()` (see lifecycle.ts): calling one never throws. */
-  hooks: LifecycleHooks | undefined
-  /** The middlewares in the order added, for their order checks (order.ts). */
-  middlewares: object[]
-}
+export const noHandler = '[lamina] No handler, so every invocation fails: end the chain with .handler(fn).'
 
-/**
- * Calls one hook as a plain function, as Middy does (no `this`); with lifecycle hooks, reports
- * its start and end around it.
- */
-function call(pipeline: Pipeline, phase: Phase, index: number, hook: Hook, request: LiveRequest): unknown {
-  const hooks = pipeline.hooks
-  if (hooks === undefined) return hook(request as unknown as Request)
-  const name = pipeline.names[index] as string
-  hooks.hookStart?.(phase, name, request as unknown as Request)
-  const result = hook(request as unknown as Request)
-  if (!isThenable(result)) {
-    hooks.hookEnd?.(phase, name, request as unknown as Request)
-    return result
-  }
-  return Promise.resolve(result).finally(() => hooks.hookEnd?.(phase, name, request as unknown as Request))
-}
-
-// Middy's other way to answer early: a hook that sets `request.earlyResponse`.
-const answeredEarly = (request: LiveRequest, result: unknown) => result !== undefined || 'earlyResponse' in request
-
-function takeEarlyResponse(request: LiveRequest, result: unknown): void {
-  request.response = result !== undefined ? result : (request as { earlyResponse?: unknown }).earlyResponse
+/** A handler-last chain's handler until `.handler(fn)` is called: every invocation fails, loudly. */
+export const missingHandler: Handler = () => {
+  throw new Error(noHandler)
 }
 
 /*
@@ -56,138 +29,213 @@ function takeEarlyResponse(request: LiveRequest, result: unknown): void {
  * only from the first thenable on. A synchronous stack around an async handler therefore costs
  * one promise hop, not one per hook. Every awaited value goes through `request.settle`, which
  * races it against an armed timeout guard. `reached` counts the middlewares whose `before` ran.
+ * The engine's functions close over the chain (built once per `wrap()`), so no invocation state
+ * lives in them: everything about an invocation is on its request.
  */
-export function run(pipeline: Pipeline, request: LiveRequest): Promise<unknown> {
-  pipeline.hooks?.invocationStart?.(request as unknown as Request)
-  // Promise.resolve returns our own promises as they are: no extra hop on the async path.
-  return Promise.resolve(fromBefore(pipeline, request, 0))
-}
+export function createChain(hooks: LifecycleHooks | undefined, handler: Handler) {
+  const names: string[] = []
+  const middlewares: object[] = []
+  // Middlewares' hooks split by phase, indexed by registration order; a hole means "no such hook".
+  const lists = phases.map((): (Hook | undefined)[] => [])
+  const [before, after, onError, cleanup] = lists as [Hook[], Hook[], Hook[], Hook[]]
 
-function fromBefore(pipeline: Pipeline, request: LiveRequest, start: number): MaybePromise {
-  const before = pipeline.before
-  const count = before.length
-  let reached = start
-  try {
-    // Stryker disable next-line EqualityOperator: at reached === count the slot is empty and the loop ends with nothing run
-    while (reached < count) {
-      const index = reached++
-      const hook = before[index]
-      if (hook === undefined) continue
-      const result = call(pipeline, 'before', index, hook, request)
-      if (isThenable(result)) {
-        const next = reached
-        return request.settle(result).then(
-          (value) => afterBeforeHook(pipeline, request, next, value),
-          (error) => fail(pipeline, request, next, error),
-        )
-      }
-      if (answeredEarly(request, result)) {
-        takeEarlyResponse(request, result)
-        return finish(pipeline, request, reached)
-      }
-    }
-  } catch (error) {
-    return fail(pipeline, request, reached, error)
+  // Missing event or context default to {}, as in Middy, so hooks can read properties safely.
+  const invoke = (event: unknown = {}, context: unknown = {}): Promise<unknown> => {
+    // Loud on every invocation it breaks, whatever the chain answers: each failing request's log has the fix.
+    if (handler === missingHandler) console.error(noHandler)
+    const request = new InvocationRequest(event, context) as LiveRequest
+    hooks?.invocationStart?.(request)
+    // Promise.resolve returns our own promises as they are: no extra hop on the async path.
+    return Promise.resolve(walk(request, 0))
   }
-  return fromHandler(pipeline, request)
-}
 
-function afterBeforeHook(pipeline: Pipeline, request: LiveRequest, reached: number, value: unknown): MaybePromise {
-  if (!answeredEarly(request, value)) return fromBefore(pipeline, request, reached)
-  takeEarlyResponse(request, value)
-  return finish(pipeline, request, reached)
-}
-
-function fromHandler(pipeline: Pipeline, request: LiveRequest): MaybePromise {
-  const count = pipeline.names.length
-  let response: unknown
-  try {
-    pipeline.hooks?.handlerStart?.(request as unknown as Request)
-    // The request itself is the options object: `.signal` stays lazy and nothing is allocated.
-    response = pipeline.handler(request.event, request.context, request as unknown as Request)
-  } catch (error) {
-    return fail(pipeline, request, count, error)
-  }
-  if (!isThenable(response)) return handlerDone(pipeline, request, response)
-  return request.settle(response).then(
-    (value) => handlerDone(pipeline, request, value),
-    (error) => fail(pipeline, request, count, error),
-  )
-}
-
-function handlerDone(pipeline: Pipeline, request: LiveRequest, response: unknown): MaybePromise {
-  request.response = response
-  pipeline.hooks?.handlerEnd?.(request as unknown as Request)
-  // Stryker disable next-line ArithmeticOperator: starting past the end only visits empty slots
-  return fromAfter(pipeline, request, pipeline.names.length - 1)
-}
-
-function fromAfter(pipeline: Pipeline, request: LiveRequest, start: number): MaybePromise {
-  const after = pipeline.after
-  const count = after.length
-  try {
-    for (let index = start; index >= 0; index--) {
-      const hook = after[index]
-      if (hook === undefined) continue
-      const result = call(pipeline, 'after', index, hook, request)
-      if (isThenable(result)) {
-        const next = index - 1
-        return request.settle(result).then(
-          (value) => afterAfterHook(pipeline, request, next, value),
-          (error) => fail(pipeline, request, count, error),
-        )
+  const chain = Object.assign(invoke, {
+    use(middleware: AnyMiddleware | readonly AnyMiddleware[]) {
+      const list = Array.isArray(middleware) ? middleware : [middleware]
+      // Validate all first: a bad entry in an array adds none of it.
+      for (const [offset, item] of list.entries()) validate(item, names.length + offset)
+      for (const item of list as AnyMiddleware[]) {
+        const name = item.name || `middleware #${names.length + 1}`
+        // A Lamina middleware checks its own place in the chain (order.ts).
+        const place = item[orderKey]
+        if (typeof place === 'function') place(middlewares, names, name)
+        middlewares.push(item)
+        names.push(name)
+        // Taken out of the object and called as plain functions, as Middy does: no hook relies on
+        // `this`. With lifecycle hooks, each is wrapped once here, so plain chains pay nothing.
+        phases.forEach((phase, index) => {
+          const hook = item[phase]
+          lists[index]?.push(hooks && hook ? observe(hooks, phase, name, hook) : hook)
+        })
       }
-      if (answeredEarly(request, result)) {
-        takeEarlyResponse(request, result)
-        break
-      }
-    }
-  } catch (error) {
-    return fail(pipeline, request, count, error)
-  }
-  return finish(pipeline, request, count)
-}
+      return chain
+    },
+    handler(fn: AnyHandler) {
+      if (typeof fn !== 'function') throw new TypeError(`.handler() needs a function; got ${typeof fn}.`)
+      handler = fn as Handler
+      return chain
+    },
+  })
 
-function afterAfterHook(pipeline: Pipeline, request: LiveRequest, next: number, value: unknown): MaybePromise {
-  if (!answeredEarly(request, value)) return fromAfter(pipeline, request, next)
-  takeEarlyResponse(request, value)
-  return finish(pipeline, request, pipeline.names.length)
-}
-
-/** The error path is rare: plain async code. Cleanup runs whether or not onError handled it. */
-async function fail(pipeline: Pipeline, request: LiveRequest, reached: number, error: unknown): Promise<unknown> {
-  try {
-    await handleError(pipeline, request, error)
-  } finally {
-    await finish(pipeline, request, reached)
-  }
-  return request.response
-}
-
-async function handleError(pipeline: Pipeline, request: LiveRequest, error: unknown): Promise<void> {
-  takeError(request, error)
-  // Stryker disable next-line ArithmeticOperator: starting past the end only visits empty slots
-  for (let index = pipeline.names.length - 1; index >= 0; index--) {
-    const hook = pipeline.onError[index]
-    if (hook === undefined) continue
-    let result: unknown
+  /**
+   * Walks the main line from `position`: before hooks (0 … n−1, in order), the handler (n), then
+   * after hooks (n+1 … 2n, in reverse). Runs synchronously until a hook or the handler returns a
+   * thenable, then continues from the next position once it settles. An early answer or an error
+   * goes to cleanup for the middlewares the before phase reached.
+   */
+  function walk(request: LiveRequest, position: number): MaybePromise {
+    const count = names.length
+    // Middlewares whose `before` ran when the step at `position` ends the main line.
+    const reached = () => Math.min(position + 1, count)
     try {
-      result = call(pipeline, 'onError', index, hook, request)
-      if (isThenable(result)) result = await bounded(pipeline, request, 'onError', index, result)
-    } catch (thrown) {
-      // Where Lamina parts from Middy (which stops here): the new error replaces the old one,
-      // keeps it as its cause, and the remaining onError hooks still run, so a failing observer
-      // cannot take an outer error mapper's answer away.
-      linkCause(thrown, request.error)
-      takeError(request, thrown)
-      continue
+      for (; position <= 2 * count; position++) {
+        if (position === count) {
+          hooks?.handlerStart?.(request)
+          // The request itself is the options object: `.signal` stays lazy and nothing is allocated.
+          const response = handler(request.event, request.context, request)
+          if (isThenable(response)) {
+            return request.settle(response).then(
+              (value) => handled(request, value, position),
+              (error) => fail(request, count, error),
+            )
+          }
+          handled(request, response)
+          continue
+        }
+        const hook = position < count ? before[position] : after[2 * count - position]
+        if (hook === undefined) continue
+        const result = hook(request)
+        if (isThenable(result)) {
+          return request.settle(result).then(
+            (value) => (answered(request, value) ? finish(request, reached()) : walk(request, position + 1)),
+            (error) => fail(request, reached(), error),
+          )
+        }
+        if (answered(request, result)) return finish(request, reached())
+      }
+    } catch (error) {
+      return fail(request, reached(), error)
     }
-    if (answeredEarly(request, result)) {
-      takeEarlyResponse(request, result)
-      break
-    }
+    return finish(request, count)
   }
-  if (request.response === undefined) throw request.error
+
+  /** The handler's result is the response; with `position`, the walk goes on from after it. */
+  function handled(request: LiveRequest, response: unknown, position?: number): MaybePromise {
+    request.response = response
+    hooks?.handlerEnd?.(request)
+    return position === undefined || walk(request, position + 1)
+  }
+
+  /**
+   * The error path is rare: plain async code. Cleanup runs whether or not onError handled it.
+   * An error thrown in onError is where Lamina parts from Middy (which stops there): the new
+   * error replaces the old one, keeps it as its cause, and the remaining onError hooks still
+   * run, so a failing observer cannot take an outer error mapper's answer away.
+   */
+  async function fail(request: LiveRequest, reached: number, error: unknown): Promise<unknown> {
+    try {
+      takeError(request, error)
+      // Stryker disable next-line ArithmeticOperator: starting past the end only visits empty slots
+      for (let index = names.length - 1; index >= 0; index--) {
+        const hook = onError[index]
+        if (hook === undefined) continue
+        let result: unknown
+        try {
+          result = hook(request)
+          if (isThenable(result)) result = await bounded(request, 'onError', index, result)
+        } catch (thrown) {
+          linkCause(thrown, request.error)
+          takeError(request, thrown)
+          continue
+        }
+        if (answered(request, result)) break
+      }
+      if (request.response === undefined) throw request.error
+    } finally {
+      await finish(request, reached)
+    }
+    return request.response
+  }
+
+  /**
+   * Waits for an onError or cleanup hook's promise, but not past the invocation's deadline: the
+   * process may outlive it (Managed Instances, local runtimes) and a hook that never settles must
+   * not keep the invocation pending. At the deadline the hang is reported and the wait ends with
+   * `undefined` (the hook answered nothing). Only a hook that returns a promise pays for the timer.
+   */
+  function bounded(request: LiveRequest, phase: Phase, index: number, value: PromiseLike<unknown>): Promise<unknown> {
+    const remaining = request.context?.getRemainingTimeInMillis?.()
+    if (typeof remaining !== 'number' || !(remaining <= maxTimerDelayMs)) return Promise.resolve(value)
+    let timer: ReturnType<typeof setTimeout> | undefined
+    return new Promise((resolve, reject) => {
+      timer = setTimeout(() => {
+        reportFailure(
+          request,
+          phase,
+          index,
+          new Error(`${phase} still pending at the deadline: bound it by request.signal.`),
+        )
+        resolve(undefined)
+      }, remaining)
+      value.then(resolve, reject)
+    }).finally(() => clearTimeout(timer))
+  }
+
+  /** Cleanup, then the end of the invocation; returns the response (or a promise of it). */
+  function finish(request: LiveRequest, reached: number): MaybePromise {
+    const cleaning = runCleanup(request, reached)
+    return cleaning ? cleaning.then(() => end(request)) : end(request)
+  }
+
+  function end(request: LiveRequest): unknown {
+    request.dispose()
+    hooks?.invocationEnd?.(request)
+    return request.response
+  }
+
+  /** Runs cleanup hooks from `from - 1` down to 0; goes async only at the first thenable. */
+  function runCleanup(request: LiveRequest, from: number): Promise<void> | undefined {
+    for (let index = from - 1; index >= 0; index--) {
+      const hook = cleanup[index]
+      if (hook === undefined) continue
+      try {
+        const result = hook(request)
+        if (isThenable(result)) {
+          return bounded(request, 'cleanup', index, result)
+            .then(undefined, (error) => reportFailure(request, 'cleanup', index, error))
+            .then(() => runCleanup(request, index))
+        }
+      } catch (error) {
+        reportFailure(request, 'cleanup', index, error)
+      }
+    }
+    return undefined
+  }
+
+  /**
+   * A failure that must not change the invocation's outcome (a cleanup that threw, a hook still
+   * pending at the deadline): to `hooks.cleanupError` when given (shielded), else `console.error`.
+   */
+  function reportFailure(request: LiveRequest, phase: Phase, index: number, error: unknown): void {
+    const name = names[index] as string
+    if (hooks?.cleanupError) hooks.cleanupError(error, name, request)
+    else print(error, `${phase} of middleware "${name}"`)
+  }
+
+  return chain
+}
+
+/**
+ * Middy's two ways to answer early: a hook returns anything but `undefined`, or sets
+ * `request.earlyResponse`. Takes the answer as the response and says whether there was one.
+ */
+function answered(request: LiveRequest, result: unknown): boolean {
+  if (result === undefined) {
+    if (!('earlyResponse' in request)) return false
+    result = (request as { earlyResponse?: unknown }).earlyResponse
+  }
+  request.response = result
+  return true
 }
 
 /** An error enters the error path: whatever answer was being built was for the old outcome. */
@@ -213,71 +261,4 @@ function linkCause(error: unknown, cause: unknown): void {
   } catch {
     // Not extensible, or hostile: the new error goes on without a cause.
   }
-}
-
-/**
- * Waits for an onError or cleanup hook's promise, but not past the invocation's deadline: the
- * process may outlive it (Managed Instances, local runtimes) and a hook that never settles must
- * not keep the invocation pending. At the deadline the hang is reported and the wait ends with
- * `undefined` (the hook answered nothing). Only a hook that returns a promise pays for the timer.
- */
-function bounded(
-  pipeline: Pipeline,
-  request: LiveRequest,
-  phase: Phase,
-  index: number,
-  value: PromiseLike<unknown>,
-): Promise<unknown> {
-  const remaining = (
-    request.context as { getRemainingTimeInMillis?: () => unknown } | null
-  )?.getRemainingTimeInMillis?.()
-  if (typeof remaining !== 'number' || !(remaining <= maxTimerDelayMs)) return Promise.resolve(value)
-  let timer: ReturnType<typeof setTimeout> | undefined
-  return new Promise((resolve, reject) => {
-    timer = setTimeout(() => {
-      const error = new Error(
-        `${phase} still pending at the deadline; the invocation ended without it. Bound it by request.signal.`,
-      )
-      reportFailure(pipeline, request, phase, index, error)
-      resolve(undefined)
-    }, remaining)
-    value.then(resolve, reject)
-  }).finally(() => clearTimeout(timer))
-}
-
-/** Cleanup, then the end of the invocation; returns the response (or a promise of it). */
-function finish(pipeline: Pipeline, request: LiveRequest, reached: number): MaybePromise {
-  const cleaning = runCleanup(pipeline, request, reached)
-  if (cleaning === undefined) return end(pipeline, request)
-  return cleaning.then(() => end(pipeline, request))
-}
-
-function end(pipeline: Pipeline, request: LiveRequest): unknown {
-  request.dispose()
-  pipeline.hooks?.invocationEnd?.(request as unknown as Request)
-  return request.response
-}
-
-/** Runs cleanup hooks from `from - 1` down to 0; goes async only at the first thenable. */
-function runCleanup(pipeline: Pipeline, request: LiveRequest, from: number): Promise<void> | undefined {
-  for (let index = from - 1; index >= 0; index--) {
-    const hook = pipeline.cleanup[index]
-    if (hook === undefined) continue
-    try {
-      const result = call(pipeline, 'cleanup', index, hook, request)
-      if (isThenable(result)) {
-        return bounded(pipeline, request, 'cleanup', index, result)
-          .then(undefined, (error) => reportFailure(pipeline, request, 'cleanup', index, error))
-          .then(() => runCleanup(pipeline, request, index))
-      }
-    } catch (error) {
-      reportFailure(pipeline, request, 'cleanup', index, error)
-    }
-  }
-  return undefined
-}
-
-// A failed flush must not replace the invocation's own result or error.
-function reportFailure(pipeline: Pipeline, request: LiveRequest, phase: Phase, index: number, error: unknown): void {
-  report(pipeline.hooks, error, pipeline.names[index] as string, phase, request as unknown as Request)
 }

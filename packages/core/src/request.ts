@@ -9,8 +9,8 @@ import { Deadline } from './deadline.js'
 export class InvocationRequest<TEvent = unknown, TContext = Context, TResponse = unknown> {
   response: TResponse | undefined = undefined
   error: unknown = undefined
-  #internal: Record<string, unknown> | undefined = undefined
-  #deadline: Deadline | undefined = undefined
+  #internal: Record<string, unknown> | undefined
+  #deadline: Deadline | undefined
 
   constructor(
     public event: TEvent,

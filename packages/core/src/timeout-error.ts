@@ -5,7 +5,7 @@ export class TimeoutError extends Error {
   readonly statusCode = 504
 
   constructor(
-    message = 'The invocation ran out of time; raise the function timeout or make the work faster.',
+    message = 'The invocation timed out: raise the function timeout or make the work faster.',
     options?: ErrorOptions,
   ) {
     super(message, options)

@@ -107,7 +107,7 @@ describe('cleanup', () => {
     expect(await handler({}, createContext())).toBe('result')
     expect(errorLog).toHaveBeenCalledTimes(1)
     expect(String(errorLog.mock.calls[0]?.[0])).toMatch(
-      /^\[lamina\] cleanup of middleware "middleware #1" failed; the invocation's outcome stands: Error: flush failed/,
+      /^\[lamina\] cleanup of middleware "middleware #1" failed; outcome unchanged: Error: flush failed/,
     )
   })
 
@@ -119,7 +119,7 @@ describe('cleanup', () => {
     })
     expect(await handler({}, createContext())).toBe('result')
     expect(String(errorLog.mock.calls[0]?.[0])).toMatch(
-      /^\[lamina\] cleanup of middleware "flusher" failed; the invocation's outcome stands: Error: flush failed/,
+      /^\[lamina\] cleanup of middleware "flusher" failed; outcome unchanged: Error: flush failed/,
     )
   })
 
@@ -164,7 +164,7 @@ describe('cleanup', () => {
     })
     expect(await handler({}, createContext())).toBe('result')
     expect(String(errorLog.mock.calls[0]?.[0])).toBe(
-      `[lamina] cleanup of middleware "flusher" failed; the invocation's outcome stands: a value that cannot be inspected`,
+      `[lamina] cleanup of middleware "flusher" failed; outcome unchanged: a value that cannot be inspected`,
     )
   })
 

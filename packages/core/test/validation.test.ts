@@ -8,7 +8,7 @@ describe('middleware validation when added', () => {
     [null, /middleware #1 is null/],
     [undefined, /middleware #1 is undefined/],
     ['logging', /middleware #1 is string/],
-    [{}, /middleware #1 has no hooks: pass what the factory returns, .*; \.use\(\) takes an object/],
+    [{}, /middleware #1 has no hooks: call the factory, .*; \.use\(\) takes an object/],
     [{ name: 'broken', before: 'nope' }, /middleware "broken" has a "before" that is string; \.use\(\) takes/],
     [{ name: '', after: 1 }, /middleware #1 has a "after" that is number/],
   ])('%o is refused with a TypeError naming the middleware', (middleware, message) => {
@@ -19,7 +19,7 @@ describe('middleware validation when added', () => {
   test('a factory passed instead of its result is refused', () => {
     const factory = () => ({ before: () => undefined })
     expect(() => handler().use(factory as never)).toThrow(
-      /middleware "factory" has no hooks: pass what the factory returns, \.use\(logging\(\)\) not \.use\(logging\)/,
+      /middleware "factory" has no hooks: call the factory, \.use\(logging\(\)\) not \.use\(logging\)/,
     )
   })
 
@@ -45,7 +45,7 @@ describe('middleware validation when added', () => {
     expect(() => wrap(() => 'ok', null as never)).toThrow(/wrap\(\) options must be an object like \{ hooks \}/)
     expect(() => wrap(null as never)).toThrow(/wrap\(\) options must be an object like \{ hooks \}/)
     expect(() => wrap<unknown>().handler('fn' as never)).toThrow(
-      /\.handler\(\) takes the function Lambda should run; got string/,
+      /\.handler\(\) needs a function; got string/,
     )
   })
 })
