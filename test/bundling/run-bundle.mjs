@@ -1,9 +1,10 @@
 // Runs a Lambda bundle in its own process as the runtime would: one import (init), then each
-// invocation in turn with a hand-made context whose deadline is `remainingMs` away. Writes what
+// invocation in turn with a Lambda context whose deadline is `remainingMs` away. Writes what
 // each invocation returned (or threw) to a JSON file; stdout and stderr are the function's logs.
-import { randomUUID } from 'node:crypto'
+// The context comes from @lamina/testing's build; the bundle keeps its own copy of core.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
+import { createContext } from '@lamina/testing'
 
 const [bundle, invocationsFile, resultsFile] = process.argv.slice(2)
 const invocations = JSON.parse(readFileSync(invocationsFile, 'utf8'))
@@ -12,18 +13,7 @@ const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'bundle'
 
 const results = []
 for (const { event, remainingMs } of invocations) {
-  const deadline = Date.now() + remainingMs
-  const context = {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '128',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: '2026/01/01/[$LATEST]00000000000000000000000000000000',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-  }
+  const context = createContext({ functionName, timeoutMs: remainingMs })
   try {
     results.push({ response: await handler(event, context) })
   } catch (error) {
