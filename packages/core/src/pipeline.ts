@@ -65,7 +65,8 @@ export function createChain(hooks: LifecycleHooks | undefined, handler: Handler)
         // `this`. With lifecycle hooks, each is wrapped once here, so plain chains pay nothing.
         phases.forEach((phase, index) => {
           const hook = item[phase]
-          lists[index]?.push(hooks && hook ? observe(hooks, phase, name, hook) : hook)
+          // One list per phase, in the same order: index is always in range.
+          ;(lists[index] as (Hook | undefined)[]).push(hooks && hook ? observe(hooks, phase, name, hook) : hook)
         })
       }
       return chain
@@ -85,8 +86,6 @@ export function createChain(hooks: LifecycleHooks | undefined, handler: Handler)
    */
   function walk(request: LiveRequest, position: number): MaybePromise {
     const count = names.length
-    // Middlewares whose `before` ran when the step at `position` ends the main line.
-    const reached = () => Math.min(position + 1, count)
     try {
       for (; position <= 2 * count; position++) {
         if (position === count) {
@@ -102,19 +101,21 @@ export function createChain(hooks: LifecycleHooks | undefined, handler: Handler)
           handled(request, response)
           continue
         }
+        // Stryker disable next-line EqualityOperator: position === count is the handler's step, taken above
         const hook = position < count ? before[position] : after[2 * count - position]
         if (hook === undefined) continue
         const result = hook(request)
         if (isThenable(result)) {
           return request.settle(result).then(
-            (value) => (answered(request, value) ? finish(request, reached()) : walk(request, position + 1)),
-            (error) => fail(request, reached(), error),
+            (value) =>
+              answered(request, value) ? finish(request, reached(position, count)) : walk(request, position + 1),
+            (error) => fail(request, reached(position, count), error),
           )
         }
-        if (answered(request, result)) return finish(request, reached())
+        if (answered(request, result)) return finish(request, reached(position, count))
       }
     } catch (error) {
-      return fail(request, reached(), error)
+      return fail(request, reached(position, count), error)
     }
     return finish(request, count)
   }
@@ -224,6 +225,9 @@ export function createChain(hooks: LifecycleHooks | undefined, handler: Handler)
 
   return chain
 }
+
+/** Middlewares whose `before` ran when the step at `position` ends the main line (no closure per walk). */
+const reached = (position: number, count: number) => Math.min(position + 1, count)
 
 /**
  * Middy's two ways to answer early: a hook returns anything but `undefined`, or sets

@@ -35,9 +35,7 @@ describe('a chain exported without .handler() fails loudly', () => {
 
   test('unmapped, the invocation rejects with the same message', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined)
-    await expect(unfinished((chain) => chain)({}, createContext())).rejects.toThrow(
-      'end the chain with .handler(fn).',
-    )
+    await expect(unfinished((chain) => chain)({}, createContext())).rejects.toThrow('end the chain with .handler(fn).')
   })
 
   test('a finished chain prints nothing', async () => {

@@ -44,8 +44,6 @@ describe('middleware validation when added', () => {
     expect(() => wrap('handler' as never)).toThrow(/wrap\(\) options must be an object/)
     expect(() => wrap(() => 'ok', null as never)).toThrow(/wrap\(\) options must be an object like \{ hooks \}/)
     expect(() => wrap(null as never)).toThrow(/wrap\(\) options must be an object like \{ hooks \}/)
-    expect(() => wrap<unknown>().handler('fn' as never)).toThrow(
-      /\.handler\(\) needs a function; got string/,
-    )
+    expect(() => wrap<unknown>().handler('fn' as never)).toThrow(/\.handler\(\) needs a function; got string/)
   })
 })
