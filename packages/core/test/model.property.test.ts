@@ -36,7 +36,7 @@ const stackSpec: fc.Arbitrary<StackSpec> = fc.record({
 
 type Outcome = { log: string[]; resolved?: unknown; rejected?: { message: string; cause?: string } }
 
-/** The rules of DESIGN.md, written as plainly as possible. */
+/** The engine rules (packages/core/README.md, "Rules"), written as plainly as possible. */
 function model(stack: StackSpec): Outcome {
   const log: string[] = []
   let response: unknown
