@@ -50,8 +50,16 @@ describe('the order warning with the real middlewares', () => {
 
   it.each([
     ['errorMapper after logging', () => [logging(), errorMapper()], /"error-mapper" is used after "logging"/],
-    ['timeoutGuard after errorMapper', () => [errorMapper(), timeoutGuard()], /"timeout-guard" is used after "error-mapper"/],
-    ['metrics after the validator', () => [validator({ body: z.object({}) }), metrics()], /"metrics" is used after "validator"/],
+    [
+      'timeoutGuard after errorMapper',
+      () => [errorMapper(), timeoutGuard()],
+      /"timeout-guard" is used after "error-mapper"/,
+    ],
+    [
+      'metrics after the validator',
+      () => [validator({ body: z.object({}) }), metrics()],
+      /"metrics" is used after "validator"/,
+    ],
     ['tracing after secrets', () => [localSecrets(), tracing()], /"tracing" is used after "secrets"/],
   ])('warns once when %s', (_name, chain, message) => {
     // Prepare
