@@ -34,11 +34,6 @@ export class Deadline {
     this.controller.abort(error)
   }
 
-  /** Waits for `value`; only a guarded deadline races it. */
-  settle<T>(value: PromiseLike<T>): PromiseLike<T> {
-    return value
-  }
-
   /** The invocation ended: free the timer. */
   dispose(): void {
     clearTimeout(this.#timer)

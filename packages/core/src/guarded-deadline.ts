@@ -34,7 +34,7 @@ export class GuardedDeadline extends Deadline {
    */
   disarm(): void {}
 
-  override settle<T>(value: PromiseLike<T>): PromiseLike<T> {
+  settle<T>(value: PromiseLike<T>): PromiseLike<T> {
     return Promise.race([value, this.#timeout])
   }
 }

@@ -10,7 +10,8 @@ export class InvocationRequest<TEvent = unknown, TContext = Context, TResponse =
   response: TResponse | undefined = undefined
   error: unknown = undefined
   #internal: Record<string, unknown> | undefined
-  #deadline: Deadline | undefined
+  // A guard's deadline (GuardedDeadline, maybe from another copy of core) races what is awaited.
+  #deadline: (Deadline & { settle?<T>(value: PromiseLike<T>): PromiseLike<T> }) | undefined
 
   constructor(
     public event: TEvent,
@@ -45,7 +46,7 @@ export class InvocationRequest<TEvent = unknown, TContext = Context, TResponse =
 
   /** Waits for `value`, unless an armed deadline passes first. */
   settle<T>(value: PromiseLike<T>): PromiseLike<T> {
-    return this.#deadline === undefined ? value : this.#deadline.settle(value)
+    return this.#deadline?.settle?.(value) ?? value
   }
 
   /** The invocation ended: free the deadline timer. */

@@ -8,7 +8,7 @@ export function validate(middleware: unknown, position: number): asserts middlew
   const refuse = (problem: string): never => {
     const name = (middleware as { name?: unknown } | null)?.name
     throw new TypeError(
-      `middleware ${typeof name === 'string' && name !== '' ? `"${name}"` : `#${position + 1}`} ${problem}; .use() takes an object with before, after, onError or cleanup functions.`,
+      `middleware ${typeof name === 'string' && name ? `"${name}"` : `#${position + 1}`} ${problem}; .use() takes an object with before, after, onError or cleanup functions.`,
     )
   }
   // Primitives and null are not objects; functions are (a middleware may be one).

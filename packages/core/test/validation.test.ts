@@ -11,6 +11,8 @@ describe('middleware validation when added', () => {
     [{}, /middleware #1 has no hooks: call the factory, .*; \.use\(\) takes an object/],
     [{ name: 'broken', before: 'nope' }, /middleware "broken" has a "before" that is string; \.use\(\) takes/],
     [{ name: '', after: 1 }, /middleware #1 has a "after" that is number/],
+    // A name that is not a string (a number, say) is not shown: the position is.
+    [{ name: 42, before: true }, /middleware #1 has a "before" that is boolean/],
   ])('%o is refused with a TypeError naming the middleware', (middleware, message) => {
     expect(() => handler().use(middleware as never)).toThrow(TypeError)
     expect(() => handler().use(middleware as never)).toThrow(message)
