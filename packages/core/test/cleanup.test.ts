@@ -163,8 +163,11 @@ describe('cleanup', () => {
       },
     })
     expect(await handler({}, createContext())).toBe('result')
-    expect(String(errorLog.mock.calls[0]?.[0])).toBe(
-      `[lamina] cleanup of middleware "flusher" failed; outcome unchanged: a value that cannot be inspected`,
+    // Node 20's util.inspect throws on the hostile stack getter (the fallback text is printed);
+    // Node 22 and later inspect it without reading the stack.
+    expect(errorLog).toHaveBeenCalledTimes(1)
+    expect(String(errorLog.mock.calls[0]?.[0])).toMatch(
+      /^\[lamina\] cleanup of middleware "flusher" failed; outcome unchanged: (a value that cannot be inspected|\[Error: x\])$/,
     )
   })
 
