@@ -14,6 +14,7 @@ afterAll(async () => {
 })
 afterEach(() => {
   vi.useRealTimers()
+  vi.restoreAllMocks()
 })
 
 const hangingHandler = async (
@@ -32,8 +33,8 @@ describe('timeoutGuard with errorMapper (real time)', () => {
     // Prepare: the four HTTP sources at once, through one function, as concurrent invocations.
     const cleanedUp: string[] = []
     const handler = wrap(hangingHandler)
-      .use(errorMapper())
       .use(timeoutGuard({ marginMs: 500 }))
+      .use(errorMapper())
       .use({ name: 'flush', cleanup: (request) => void cleanedUp.push(request.context.awsRequestId) })
     const cases = Object.entries(httpEvents).map(([source, build]) => ({
       source,
@@ -79,23 +80,26 @@ describe('timeoutGuard with errorMapper: who answers the timeout', () => {
     return outcome
   }
 
-  test('errorMapper first, guard second (the recommended order): a configured response wins', async () => {
+  test('guard first, errorMapper second (the documented order): a configured response wins', async () => {
     const handler = wrap(() => new Promise(() => undefined))
-      .use(errorMapper())
       .use(timeoutGuard({ marginMs: 100, response: configured }))
+      .use(errorMapper())
 
     expect((await timedOut(handler)).value).toEqual(configured)
   })
 
-  test('guard first, errorMapper second: a configured response still wins', async () => {
+  test('errorMapper first, guard second (warned about at init): a configured response still wins', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
     const handler = wrap(() => new Promise(() => undefined))
-      .use(timeoutGuard({ marginMs: 100, response: configured }))
       .use(errorMapper())
+      .use(timeoutGuard({ marginMs: 100, response: configured }))
 
+    expect(warn).toHaveBeenCalledTimes(1)
     expect((await timedOut(handler)).value).toEqual(configured)
   })
 
   test('no configured response: the mapper answers 504 in either order', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined)
     const mapperFirst = wrap(() => new Promise(() => undefined))
       .use(errorMapper())
       .use(timeoutGuard({ marginMs: 100 }))
@@ -110,8 +114,8 @@ describe('timeoutGuard with errorMapper: who answers the timeout', () => {
   test('a source that is not HTTP gets the TimeoutError rethrown, so Lambda retries', async () => {
     vi.useFakeTimers()
     const handler = wrap(() => new Promise(() => undefined))
-      .use(errorMapper())
       .use(timeoutGuard({ marginMs: 100 }))
+      .use(errorMapper())
 
     const outcome = handler(events.sqs(['{"id":1}']) as never, createContext({ timeoutMs: 1000 })).catch(
       (error: unknown) => error,
