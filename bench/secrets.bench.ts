@@ -13,6 +13,7 @@ import { secrets } from '@lamina/secrets'
 import { createContext } from '@lamina/testing'
 import middy from '@middy/core'
 import secretsManager from '@middy/secrets-manager'
+import type { Context } from 'aws-lambda'
 import { Bench } from 'tinybench'
 import { startSecretsManagerServer } from '../test/support/secrets-manager-server.ts'
 import { printTable } from './support/table.js'
@@ -36,7 +37,7 @@ const direct: Handler = async () => 'bench-api-key-value'
 const lamina = wrap<unknown>()
   .use(secrets({ apiKey: 'bench/api-key' }))
   .handler(async (_event, ctx) => ctx.secrets.apiKey) as Handler
-const middyHandler = middy(async (_event: unknown, ctx: { apiKey?: string }) => ctx.apiKey).use(
+const middyHandler = middy(async (_event: unknown, ctx: Context & { apiKey?: string }) => ctx.apiKey).use(
   secretsManager({ fetchData: { apiKey: 'bench/api-key' }, setToContext: true, cacheExpiry: 300_000 }) as never,
 ) as unknown as Handler
 const powertools: Handler = async () => getSecret('bench/api-key', { maxAge: 300 })

@@ -55,7 +55,11 @@ export interface HandlerOptions {
   readonly signal: AbortSignal
 }
 
-/** Lifecycle hooks for tools (timing, the dev server). None given: none paid for. */
+/**
+ * Lifecycle hooks for tools (timing, the dev server). None given: none paid for. Given per chain
+ * (`wrap(handler, { hooks })`) or process-wide on `globalThis[Symbol.for('lamina.hooks')]`, set
+ * before the function's module calls `wrap()` (a chain reads it once, when it is created).
+ */
 export interface LifecycleHooks {
   invocationStart?: ((request: Request) => void) | undefined
   invocationEnd?: ((request: Request) => void) | undefined

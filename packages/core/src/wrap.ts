@@ -1,7 +1,9 @@
 import type { Context } from './context.js'
 import { shieldHooks } from './lifecycle.js'
 import { createChain, type Handler, missingHandler } from './pipeline.js'
-import type { AnyHandler, HandlerBuilder, WrapOptions, WrappedHandler } from './types.js'
+import type { AnyHandler, HandlerBuilder, LifecycleHooks, WrapOptions, WrappedHandler } from './types.js'
+
+const processHooks = Symbol.for('lamina.hooks')
 
 type EventOf<H> = H extends (event: infer E, ...rest: any[]) => unknown ? E : never
 type ContextOf<H> = H extends (event: any, context: infer C, ...rest: any[]) => unknown
@@ -30,8 +32,8 @@ export function wrap(handlerOrOptions?: AnyHandler | WrapOptions, maybeOptions?:
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new TypeError('wrap() options must be an object like { hooks }.')
   }
-  return createChain(
-    options?.hooks && shieldHooks(options.hooks),
-    handlerFirst ? (handlerOrOptions as Handler) : missingHandler,
-  )
+  // Tools that run a function they did not write (the local runtime, a profiler) set process-wide
+  // hooks before the function's module loads; a chain's own `hooks` option wins over them.
+  const hooks = options?.hooks ?? (globalThis as { [processHooks]?: LifecycleHooks })[processHooks]
+  return createChain(hooks && shieldHooks(hooks), handlerFirst ? (handlerOrOptions as Handler) : missingHandler)
 }

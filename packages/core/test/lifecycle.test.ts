@@ -186,3 +186,33 @@ test('hookEnd fires only after an async hook has settled', async () => {
   await handler({}, createContext())
   expect(log).toEqual(['slow.before:settled', 'slow.before:end'])
 })
+
+describe('process-wide lifecycle hooks', () => {
+  const key = Symbol.for('lamina.hooks')
+  const global = globalThis as { [key]?: LifecycleHooks }
+
+  test('a chain created while they are set reports to them; a chain created after they are removed does not', async () => {
+    const log: string[] = []
+    global[key] = tracingHooks(log)
+    const observed = wrap(() => 'ok').use({ name: 'm', before: () => undefined })
+    delete global[key]
+    const unobserved = wrap(() => 'ok').use({ name: 'n', before: () => undefined })
+    await observed({}, createContext())
+    await unobserved({}, createContext())
+    expect(log).toEqual(['start', 'm.before:start', 'm.before:end', 'handler:start', 'handler:end', 'end'])
+  })
+
+  test("a chain's own hooks option wins over the process-wide hooks", async () => {
+    const processLog: string[] = []
+    const chainLog: string[] = []
+    global[key] = tracingHooks(processLog)
+    try {
+      const handler = wrap(() => 'ok', { hooks: tracingHooks(chainLog) })
+      await handler({}, createContext())
+    } finally {
+      delete global[key]
+    }
+    expect(processLog).toEqual([])
+    expect(chainLog).toEqual(['start', 'handler:start', 'handler:end', 'end'])
+  })
+})
