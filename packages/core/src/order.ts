@@ -17,7 +17,7 @@ export interface OrderPlace {
 
 const advice =
   "in that order Lamina's middlewares lose behaviour (context keys on error lines, metrics, the timeout answer). " +
-  'The order: timeoutGuard(), errorMapper(), observability (tracing, logging, metrics), then validator, secrets and the rest.'
+  'The order: warmup() if used, timeoutGuard(), errorMapper(), observability (tracing, logging, metrics), then validator, secrets and the rest.'
 
 // Per chain (the `earlier` list is the chain's own), so each chain warns at most once.
 const warned = /* @__PURE__ */ new WeakSet<object>()
@@ -39,11 +39,13 @@ function place(rank: number): OrderPlace {
 }
 
 /**
- * The places, first to last: the timeout guard covers everything after it; the error mapper's
+ * The places, first to last: a warm-up ping is answered before anything else does work (no
+ * timer, no log line, no metric); the timeout guard covers everything after it; the error mapper's
  * `onError` runs after every observer has seen the error; observers start before anything that
  * can fail; input middlewares (validator, secrets, the rest) run inside all of them.
  */
 export const orderRank = {
+  warmup: /* @__PURE__ */ place(5),
   timeoutGuard: /* @__PURE__ */ place(10),
   errorMapper: /* @__PURE__ */ place(20),
   observability: /* @__PURE__ */ place(30),
