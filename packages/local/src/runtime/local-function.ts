@@ -266,8 +266,10 @@ export async function startLocalFunction(options: LocalFunctionOptions): Promise
       result.streamed = true
       if (outcome.prelude !== undefined) result.prelude = outcome.prelude
     }
+    // A stream that failed midway still delivered its first bytes: both are shown.
+    if (outcome.streamed) result.response = outcome.body.toString('utf8')
     if (outcome.kind === 'error') result.error = toError(outcome)
-    else result.response = outcome.streamed ? outcome.body.toString('utf8') : parsePayload(outcome.body)
+    else if (!outcome.streamed) result.response = parsePayload(outcome.body)
     return result
   }
 

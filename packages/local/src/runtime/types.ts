@@ -56,7 +56,7 @@ export interface InvocationResult {
   durationMs: number
   /** The process ran past its timeout and was killed; the next invocation is cold. */
   timedOut: boolean
-  /** The parsed payload when the function answered (the text when it is not JSON; the body when streamed). */
+  /** The parsed payload when the function answered (the text when it is not JSON); a streamed body as text, also when it failed midway. */
   response?: unknown
   error?: InvocationError
   /** Lines the function wrote during this invocation. */
