@@ -2,8 +2,13 @@ import type { Tracer } from '@aws-lambda-powertools/tracer'
 import { type Middleware, orderKey, orderRank, type Request } from '@lamina/core'
 import { runsInvocationsConcurrently, warnTracingOffUnderConcurrency } from './concurrency.js'
 import { tracingEnabledByEnvironment } from './enabled.js'
+import { tracingModeFromEnvironment } from './mode.js'
+import { type OtelTracingContext, type OtelTracingOptions, otelTracing } from './otel/middleware.js'
 
-export interface TracingOptions {
+/** The X-Ray mode's options (the default mode). */
+export interface XRayTracingOptions {
+  /** The X-Ray SDK (the default), unless `LAMINA_TRACING=otel` says otherwise and no `tracer` is given. */
+  mode?: 'xray' | undefined
   /** Your Powertools Tracer (your import already loaded the X-Ray SDK). Default: one is created when tracing is on. */
   tracer?: Tracer
   /** Force tracing off (or allow it: Powertools still turns it off outside Lambda). Default: from the environment. */
@@ -17,6 +22,9 @@ export interface TracingOptions {
   /** The handler subsegment's name. Default: `## ` + `_HANDLER` (as Powertools), else the function name. */
   subsegmentName?: string
 }
+
+/** Either mode's options: `mode: 'otel'` (or `LAMINA_TRACING=otel`) for OpenTelemetry. */
+export type TracingOptions = XRayTracingOptions | OtelTracingOptions
 
 type Segment = NonNullable<ReturnType<Tracer['getSegment']>>
 interface OpenSegments {
@@ -40,13 +48,40 @@ const loadTracerModule = () => {
 const noTracing: Middleware = { name: 'tracing', [orderKey]: orderRank.observability, before() {} }
 
 /**
+ * Tracing in the mode asked for: `mode` when given; else the X-Ray SDK when a Powertools `tracer`
+ * is given; else `LAMINA_TRACING` (`otel` or `xray`, default `xray`). `mode: 'otel'` types
+ * `context.tracer` (an OpenTelemetry `Tracer`); with the mode from the environment it is there
+ * at run time but not in the types.
+ */
+export function tracing(options: OtelTracingOptions): Middleware<{ context: OtelTracingContext }>
+export function tracing(options?: XRayTracingOptions): Middleware
+export function tracing(options?: TracingOptions): Middleware
+export function tracing(options: TracingOptions = {}): Middleware {
+  const mode = options.mode ?? (options.tracer === undefined ? tracingModeFromEnvironment() : 'xray')
+  if (mode === 'xray') return xrayTracing(options as XRayTracingOptions)
+  if (options.tracer !== undefined) {
+    throw new TypeError(
+      "tracing(): a Powertools tracer was given with mode 'otel'; drop the tracer (use context.tracer for your own spans) or use mode 'xray'.",
+    )
+  }
+  const { enabled, serviceName, captureError, spanName } = options as OtelTracingOptions
+  return otelTracing({
+    mode: 'otel',
+    ...(enabled !== undefined && { enabled }),
+    ...(serviceName !== undefined && { serviceName }),
+    ...(captureError !== undefined && { captureError }),
+    ...(spanName !== undefined && { spanName }),
+  }) as Middleware
+}
+
+/**
  * X-Ray tracing on a Powertools Tracer: a subsegment around the handler (and the middlewares
  * inside this one) with `ColdStart` and `Service` annotations, the response or error recorded,
  * closed in `cleanup` on every path. When tracing is off, the X-Ray SDK is never loaded.
  * Under concurrent invocations (Lambda Managed Instances) it is off, with one warning per process:
  * the X-Ray SDK would send subsegments under other invocations' trace ids.
  */
-export function tracing(options: TracingOptions = {}): Middleware {
+function xrayTracing(options: XRayTracingOptions): Middleware {
   const enabled = options.enabled ?? options.tracer?.isTracingEnabled() ?? tracingEnabledByEnvironment()
   if (!enabled) return noTracing
   if (runsInvocationsConcurrently()) {
