@@ -17,7 +17,7 @@ export interface OrderPlace {
 
 const advice =
   "in that order Lamina's middlewares lose behaviour (context keys on error lines, metrics, the timeout answer). " +
-  'The order: warmup() if used, timeoutGuard(), errorMapper(), observability (tracing, logging, metrics), then validator, secrets and the rest.'
+  'The order: warmup() if used, timeoutGuard(), cors() if used, errorMapper(), observability (tracing, logging, metrics), then validator, secrets and the rest.'
 
 // Per chain (the `earlier` list is the chain's own), so each chain warns at most once.
 const warned = /* @__PURE__ */ new WeakSet<object>()
@@ -40,13 +40,15 @@ function place(rank: number): OrderPlace {
 
 /**
  * The places, first to last: a warm-up ping is answered before anything else does work (no
- * timer, no log line, no metric); the timeout guard covers everything after it; the error mapper's
- * `onError` runs after every observer has seen the error; observers start before anything that
+ * timer, no log line, no metric); the timeout guard covers everything after it; cors() answers
+ * preflights early, and its onError, running after the mapper's, adds its headers to error
+ * answers; the error mapper's `onError` runs after every observer has seen the error; observers start before anything that
  * can fail; input middlewares (validator, secrets, the rest) run inside all of them.
  */
 export const orderRank = {
   warmup: /* @__PURE__ */ place(5),
   timeoutGuard: /* @__PURE__ */ place(10),
+  cors: /* @__PURE__ */ place(15),
   errorMapper: /* @__PURE__ */ place(20),
   observability: /* @__PURE__ */ place(30),
   input: /* @__PURE__ */ place(40),

@@ -42,7 +42,7 @@ describe('Lamina’s middlewares in an order known to lose behaviour', () => {
     expect(warn).toHaveBeenCalledTimes(1)
     expect(String(warn.mock.calls[0]?.[0])).toBe(
       '[lamina] "timeout-guard" is used after "errors": in that order Lamina\'s middlewares lose behaviour ' +
-        '(context keys on error lines, metrics, the timeout answer). The order: warmup() if used, timeoutGuard(), errorMapper(), ' +
+        '(context keys on error lines, metrics, the timeout answer). The order: warmup() if used, timeoutGuard(), cors() if used, errorMapper(), ' +
         'observability (tracing, logging, metrics), then validator, secrets and the rest.',
     )
   })
