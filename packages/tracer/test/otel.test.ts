@@ -64,3 +64,260 @@ describe("tracing({ mode: 'otel' }): the handler span", () => {
     expect(span.resource).toMatchObject({ 'service.name': 'lamina-test', 'cloud.platform': 'aws_lambda' })
   })
 })
+
+describe("tracing({ mode: 'otel' }): every path ends and exports the span once", () => {
+  it('records the error with its message and stack, and rethrows it', async () => {
+    // Prepare
+    const handler = wrap(async () => {
+      throw new Error('ledger unavailable')
+    }).use(tracing({ mode: 'otel' }))
+
+    // Act
+    await expect(handler({}, createContext())).rejects.toThrow('ledger unavailable')
+
+    // Assess
+    const [span] = receiver.spans as [ReceivedSpan]
+    expect(receiver.spans).toHaveLength(1)
+    expect(span.status).toEqual({ code: 2, message: 'ledger unavailable' })
+    expect(span.events).toEqual([
+      {
+        name: 'exception',
+        attributes: expect.objectContaining({ 'exception.type': 'Error', 'exception.message': 'ledger unavailable' }),
+      },
+    ])
+    expect(span.events[0]?.attributes['exception.stacktrace']).toContain('ledger unavailable')
+    expect(span.attributes).toMatchObject({ 'faas.trigger': 'other', 'faas.coldstart': false })
+  })
+
+  it('only flags the error with captureError: false, and records a thrown non-Error by its text', async () => {
+    // Prepare
+    const quiet = wrap(async () => {
+      throw new Error('secret detail')
+    }).use(tracing({ mode: 'otel', captureError: false }))
+    const stringly = wrap(async () => {
+      throw 'plain text'
+    }).use(tracing({ mode: 'otel' }))
+
+    // Act
+    await expect(quiet({}, createContext())).rejects.toThrow()
+    await expect(stringly({}, createContext())).rejects.toBe('plain text')
+
+    // Assess
+    const [flagged, text] = receiver.spans as [ReceivedSpan, ReceivedSpan]
+    expect(flagged.status).toEqual({ code: 2 })
+    expect(JSON.stringify([flagged.status, flagged.events, flagged.attributes])).not.toContain('secret detail')
+    expect(text.status).toEqual({ code: 2, message: 'plain text' })
+  })
+
+  it('ends the span when a later middleware answers early', async () => {
+    // Prepare
+    const handler = wrap(async () => 'handler')
+      .use(tracing({ mode: 'otel' }))
+      .use({ name: 'cache', before: () => 'early' })
+
+    // Act
+    const response = await handler({}, createContext())
+
+    // Assess
+    expect(response).toBe('early')
+    expect(receiver.spans).toHaveLength(1)
+    expect(receiver.spans[0]?.endNanos).toBeGreaterThanOrEqual(receiver.spans[0]?.startNanos as bigint)
+  })
+
+  it('ends and exports the span on a timeout, with the TimeoutError recorded, before the invocation answers', async () => {
+    // Prepare
+    const guard: Middleware = {
+      before: (request) => {
+        armTimeout(request, 100)
+      },
+    }
+    const handler = wrap(() => new Promise(() => {}))
+      .use(guard)
+      .use(tracing({ mode: 'otel' }))
+
+    // Act
+    const error = await handler({}, createContext({ timeoutMs: 400 })).catch((thrown: unknown) => thrown)
+
+    // Assess
+    expect(error).toMatchObject({ name: 'TimeoutError' })
+    expect(receiver.spans).toHaveLength(1)
+    expect(receiver.spans[0]?.status.code).toBe(2)
+    expect(receiver.spans[0]?.events[0]?.attributes['exception.type']).toBe('TimeoutError')
+  })
+
+  it('records a mapped 5xx answer as an error and a 4xx as not, with the status and route', async () => {
+    // Prepare
+    const mapper: Middleware = {
+      name: 'errorMapper',
+      onError: (request) => {
+        request.response = { statusCode: (request.error as { statusCode?: number }).statusCode ?? 500 }
+      },
+    }
+    const handler = wrap(async (event: { rawPath: string }) => {
+      throw Object.assign(new Error('nope'), { statusCode: event.rawPath === '/missing' ? 404 : 500 })
+    })
+      .use(mapper)
+      .use(tracing({ mode: 'otel', captureError: false }))
+    const v1 = httpEvents.apiGatewayV1({ method: 'GET', path: '/missing' })
+
+    // Act
+    await handler(httpEvents.apiGatewayV2({ method: 'GET', path: '/broken' }), createContext())
+    await handler(
+      { ...httpEvents.apiGatewayV2({ method: 'GET', path: '/missing' }), routeKey: 'GET /{id}' },
+      createContext(),
+    )
+    await handler(v1 as never, createContext())
+
+    // Assess
+    const [broken, missing, viaV1] = receiver.spans as [ReceivedSpan, ReceivedSpan, ReceivedSpan]
+    expect(broken.attributes).toMatchObject({ 'http.response.status_code': 500, 'http.route': '/broken' })
+    expect(broken.status.code).toBe(2)
+    expect(missing.attributes).toMatchObject({ 'http.response.status_code': 404, 'http.route': '/{id}' })
+    expect(viaV1.attributes).toMatchObject({ 'http.request.method': 'GET' })
+  })
+})
+
+describe("tracing({ mode: 'otel' }): the handler's own spans and the middlewares' steps", () => {
+  it('gives the handler context.tracer, whose spans are children of the invocation’s', async () => {
+    // Prepare
+    const handler = wrap<{ orderId: string }>()
+      .use(tracing({ mode: 'otel' }))
+      .handler(async (event, context) => {
+        await context.tracer.startActiveSpan('load order', async (span) => {
+          span.setAttribute('order.id', event.orderId)
+          await new Promise((resolve) => setImmediate(resolve))
+          context.tracer.startSpan('read row').end()
+          span.end()
+        })
+        return 'ok'
+      })
+
+    // Act
+    await handler({ orderId: 'o-1' }, createContext())
+
+    // Assess
+    const [invocation] = byName(receiver.spans, 'lamina-test')
+    const [load] = byName(receiver.spans, 'load order')
+    const [row] = byName(receiver.spans, 'read row')
+    expect(load).toMatchObject({ parentSpanId: invocation?.spanId, traceId: otelTraceId(traceId) })
+    expect(load?.attributes['order.id']).toBe('o-1')
+    expect(row?.parentSpanId).toBe(load?.spanId)
+  })
+
+  it('adds a child span per middleware step and for the handler with otelHooks()', async () => {
+    // Prepare
+    const validator: Middleware = { name: 'validator', before: async () => {} }
+    const logger: Middleware = { name: 'logger', before: () => {}, after: () => {}, cleanup: () => {} }
+    const handler = wrap(async () => 'ok', { hooks: otelHooks() })
+      .use(tracing({ mode: 'otel' }))
+      .use(logger)
+      .use(validator)
+
+    // Act
+    await handler({}, createContext())
+
+    // Assess
+    const [invocation] = byName(receiver.spans, 'lamina-test')
+    const children = receiver.spans.filter((span) => span.parentSpanId === invocation?.spanId)
+    expect(children.map((span) => span.name).sort()).toEqual(
+      ['handler', 'logger.after', 'logger.before', 'logger.cleanup', 'validator.before'].sort(),
+    )
+    expect(receiver.spans).toHaveLength(6)
+    expect(byName(children, 'validator.before')[0]?.attributes).toEqual({
+      'lamina.middleware': 'validator',
+      'lamina.phase': 'before',
+    })
+  })
+
+  it('ends the handler step in error when the handler throws', async () => {
+    // Prepare
+    const handler = wrap(
+      async () => {
+        throw new Error('boom')
+      },
+      { hooks: otelHooks() },
+    ).use(tracing({ mode: 'otel' }))
+
+    // Act
+    await expect(handler({}, createContext())).rejects.toThrow('boom')
+
+    // Assess
+    const [step] = byName(receiver.spans, 'handler')
+    expect(step?.status.code).toBe(2)
+    expect(receiver.spans).toHaveLength(2)
+  })
+
+  it('adds nothing for steps outside the invocation span (before tracing() or without it)', async () => {
+    // Prepare
+    const outer: Middleware = { name: 'outer', before: () => {} }
+    const traced = wrap(async () => 'ok', { hooks: otelHooks() })
+      .use(outer)
+      .use(tracing({ mode: 'otel' }))
+    const untraced = wrap(async () => 'ok', { hooks: otelHooks() }).use(outer)
+
+    // Act
+    await traced({}, createContext())
+    await untraced({}, createContext())
+
+    // Assess
+    expect(receiver.spans.map((span) => span.name).sort()).toEqual(['handler', 'lamina-test'])
+  })
+})
+
+describe("tracing({ mode: 'otel' }): overlapping invocations (Lambda Managed Instances)", () => {
+  it('keeps 100 overlapping invocations’ spans each under its own trace and its own handler span', async () => {
+    // Prepare: every invocation waits until all have started, as in a Managed Instances process.
+    const { InvokeStore, InvokeStoreBase } = await import('@aws/lambda-invoke-store')
+    const store = await InvokeStore.getInstanceAsync(true)
+    const count = 100
+    let started = 0
+    let release = () => {}
+    const everyoneIn = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const handler = wrap<{ order: number }>({ hooks: otelHooks() })
+      .use(tracing({ mode: 'otel' }))
+      .handler(async (event, context) => {
+        if (++started === count) release()
+        await everyoneIn
+        await context.tracer.startActiveSpan('work', async (span) => {
+          span.setAttribute('order', event.order)
+          await new Promise((resolve) => setImmediate(resolve))
+          span.end()
+        })
+        return event.order
+      })
+    const invocations = Array.from({ length: count }, (_, order) => ({ order, traceId: newTraceId() }))
+    const previousHeader = process.env._X_AMZN_TRACE_ID
+    delete process.env._X_AMZN_TRACE_ID
+
+    // Act: each in the runtime's invoke store, with its own trace header there, as aws-lambda-ric 4 runs them.
+    const answers = await Promise.all(
+      invocations.map(({ order, traceId: id }) =>
+        store.run(
+          {
+            [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: `request-${order}`,
+            [InvokeStoreBase.PROTECTED_KEYS.X_RAY_TRACE_ID]: traceHeader(id),
+          },
+          () => handler({ order }, createContext({ awsRequestId: `request-${order}` })),
+        ),
+      ),
+    ).finally(() => {
+      process.env._X_AMZN_TRACE_ID = previousHeader
+    })
+
+    // Assess: three spans per invocation (handler span, handler step, work), each in its own trace.
+    expect(answers).toEqual(invocations.map(({ order }) => order))
+    const spans = await receiver.waitFor(3 * count)
+    expect(spans).toHaveLength(3 * count)
+    for (const { order, traceId: id } of invocations) {
+      const trace = spans.filter((span) => span.traceId === otelTraceId(id))
+      const root = trace.find((span) => span.name === 'lamina-test')
+      expect(root?.attributes['faas.invocation_id'], `invocation ${order}`).toBe(`request-${order}`)
+      expect(root?.parentSpanId).toBe(lambdaSegmentId)
+      const children = trace.filter((span) => span.parentSpanId === root?.spanId)
+      expect(children.map((span) => span.name).sort(), `invocation ${order}`).toEqual(['handler', 'work'])
+      expect(trace.find((span) => span.name === 'work')?.attributes.order).toBe(order)
+    }
+  })
+})

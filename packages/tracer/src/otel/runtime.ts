@@ -3,6 +3,7 @@
 // lazily used module, would be hoisted to the top of an ESM bundle).
 import type { Context, Span, Tracer } from '@opentelemetry/api'
 import { type InvocationContextManager, invocationContexts } from './context-manager.js'
+import { sharedFlush } from './flush.js'
 
 /** What connections (and anything else) find on globalThis to trace outgoing calls. */
 export const outgoingKey = Symbol.for('lamina.otel')
@@ -105,7 +106,7 @@ async function createRuntime(serviceName: string | undefined): Promise<OtelRunti
       const carrier = { traceparent, tracestate: store?.getTracestate?.() ?? '' }
       return w3cPropagator.extract(api.ROOT_CONTEXT, carrier, getter)
     },
-    flush: (timeoutMs) => provider.forceFlush({ timeoutMillis: timeoutMs }),
+    flush: sharedFlush((timeoutMs) => provider.forceFlush({ timeoutMillis: timeoutMs })),
   }
   ;(globalThis as Record<symbol, unknown>)[outgoingKey] = outgoingTracing(runtime, propagator)
   return runtime
