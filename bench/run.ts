@@ -1,36 +1,42 @@
-// Runs every benchmark in bench/ one after the other, each in its own Node process (so one
-// bench's JIT state, heap and timers never colour another's figures), then the size report.
-// Run: npm run bench (builds first), or node --import tsx bench/run.ts [name-filter]
-import { spawnSync } from 'node:child_process'
-import { readdirSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+// `npm run bench`: every bench in bench/ (each `*.bench.ts`, whoever wrote it, and size.mjs),
+// one after the other, each in its own Node process. Writes the run to
+// bench/results/<date>-node<major>.json and regenerates BENCHMARKS.md and bench/charts/*.svg
+// from the newest run of each Node major (budgets are judged on Node 24: run it with that node
+// on PATH, and with Node 20 for the figures beside it).
+// Run: npm run bench (builds first), or npx tsx bench/run.ts [name-filter] [--quick]
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { latestRuns, render, resultsDir } from './support/render.js'
+import { benchFiles, type FileResult, machine, type RunResults, runFile } from './support/suite.js'
 
-const benchDir = fileURLToPath(new URL('.', import.meta.url))
-// From the repo root, as `npx tsx bench/<name>.bench.ts` runs them (same tsconfig, same resolution).
-const root = fileURLToPath(new URL('..', import.meta.url))
-const filter = process.argv[2]
-
-const benches = readdirSync(benchDir)
-  .filter((file) => file.endsWith('.bench.ts') || file === 'size.mjs')
-  .filter((file) => filter === undefined || file.includes(filter))
-  .sort((a, b) => Number(a === 'size.mjs') - Number(b === 'size.mjs') || a.localeCompare(b))
-
-if (benches.length === 0) {
-  console.error(`bench/run.ts: no benchmark matches "${filter}" in ${benchDir}`)
+const args = process.argv.slice(2)
+const quick = args.includes('--quick')
+const filter = args.find((arg) => !arg.startsWith('--'))
+const files = benchFiles(filter)
+if (files.length === 0) {
+  console.error(`bench/run.ts: no benchmark matches "${filter}" in bench/`)
   process.exit(1)
 }
 
-const failed: string[] = []
-for (const file of benches) {
+const results: FileResult[] = []
+for (const file of files) {
   console.log(`\n=== ${file} ===`)
-  const path = `bench/${file}`
-  const args = file.endsWith('.ts') ? ['--import', 'tsx', path] : [path]
-  const { status, signal } = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' })
-  if (status !== 0) failed.push(`${file} (${signal ?? `exit ${status}`})`)
+  results.push(await runFile(file, { quick }))
 }
 
+const run: RunResults = { date: new Date().toISOString(), ...machine(), quick, files: results }
+const failed = results.filter((result) => !result.ok)
+// A filtered or quick run is a try-out: it neither replaces the published figures nor rewrites BENCHMARKS.md.
+if (filter === undefined && !quick) {
+  mkdirSync(resultsDir, { recursive: true })
+  const name = `${run.date.slice(0, 19).replace(/[:T]/g, '-')}-node${process.versions.node.split('.')[0]}.json`
+  writeFileSync(join(resultsDir, name), `${JSON.stringify(run, null, 2)}\n`)
+  render(latestRuns())
+  console.log(`\nbench/run.ts: results in bench/results/${name}; BENCHMARKS.md regenerated.`)
+}
 if (failed.length > 0) {
-  console.error(`\nbench/run.ts: ${failed.length} of ${benches.length} benchmarks failed: ${failed.join(', ')}`)
+  console.error(`\nbench/run.ts: ${failed.length} of ${files.length} benchmarks failed:`)
+  for (const result of failed) console.error(`- ${result.file}: ${result.failure}`)
   process.exit(1)
 }
-console.log(`\nbench/run.ts: ${benches.length} benchmarks ran.`)
+console.log(`\nbench/run.ts: ${files.length} benchmarks ran.`)

@@ -1,7 +1,8 @@
 // Reading a cached secret, per invocation, warm cache: Lamina's secrets() on wrap(),
 // @middy/secrets-manager on @middy/core, and Powertools' getSecret in a plain handler, all
 // against the local Secrets Manager endpoint (one fetch each, then cache hits). Plus a direct
-// call, and the cold-start cost of importing each package (child-process medians).
+// call, and the cold-start cost of importing each package (child-process medians). And how many
+// GetSecretValue calls 1, 10 and 100 concurrent cold invocations (an empty cache) make with each.
 // Run: npx tsx bench/secrets.bench.ts (cold-start rows need `npm run build` for @lamina/* dist).
 // The SDK prints a Node-version notice on stderr under Node 20; it does not affect the figures.
 import { spawnSync } from 'node:child_process'
@@ -16,10 +17,11 @@ import secretsManager from '@middy/secrets-manager'
 import type { Context } from 'aws-lambda'
 import { Bench } from 'tinybench'
 import { startSecretsManagerServer } from '../test/support/secrets-manager-server.ts'
-import { printTable } from './support/table.js'
+import { median, quick, report } from './support/report.js'
+import type { Row } from './support/table.js'
 
 const batch = 1000
-const rounds = Number(process.env.BENCH_ROUNDS ?? 5)
+const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 3 : 7))
 const root = fileURLToPath(new URL('..', import.meta.url))
 const server = await startSecretsManagerServer({ 'bench/api-key': 'bench-api-key-value' })
 Object.assign(process.env, {
@@ -54,7 +56,7 @@ const cpuNow = () => {
   return (user + system) / 1000
 }
 
-async function warmPath(): Promise<void> {
+async function warmPath(): Promise<{ rows: Row[]; ratio: number }> {
   for (const [name, handler] of handlers) {
     const value = await handler(event, context)
     if (value !== 'bench-api-key-value') throw new Error(`${name} answered ${String(value)}`)
@@ -63,7 +65,7 @@ async function warmPath(): Promise<void> {
   console.log(`GetSecretValue calls while warming: ${fetches} (one per implementation)`)
   const samples = new Map<string, number[]>()
   for (let round = 0; round < rounds; round++) {
-    const bench = new Bench({ time: 200, warmupTime: 50, now: cpuNow })
+    const bench = new Bench({ time: quick ? 80 : 200, warmupTime: quick ? 20 : 50, now: cpuNow })
     for (const [name, handler] of handlers) {
       bench.add(name, async () => {
         for (let i = 0; i < batch; i++) await handler(event, context)
@@ -76,17 +78,54 @@ async function warmPath(): Promise<void> {
     }
   }
   if (server.calls.length !== fetches) throw new Error('the bench refetched: the caches were not warm')
-  const best = new Map([...samples].map(([name, values]) => [name, Math.min(...values)]))
-  const laminaNs = best.get('lamina secrets() on wrap()')!
-  printTable(
-    `cached secret read, ns per invocation (best of ${rounds} rounds of ${batch}, CPU time, node ${process.version})`,
-    [...best].map(([name, ns]) => ({
-      task: name,
-      'ns/op': ns.toFixed(0),
-      'x direct': (ns / best.get('direct async call')!).toFixed(2),
-      'lamina / this': (laminaNs / ns).toFixed(3),
-    })),
-  )
+  const mid = new Map([...samples].map(([name, values]) => [name, median(values)]))
+  const laminaNs = mid.get('lamina secrets() on wrap()')!
+  const rows = [...mid].map(([name, ns]) => ({
+    task: name,
+    'ns/op': ns.toFixed(0),
+    'x direct': (ns / mid.get('direct async call')!).toFixed(2),
+    'lamina / this': (laminaNs / ns).toFixed(3),
+  }))
+  return { rows, ratio: laminaNs / mid.get('@middy/secrets-manager on @middy/core')! }
+}
+
+/**
+ * `concurrent` cold invocations at once (a fresh middleware, an empty cache, a secret id of
+ * their own), counting the GetSecretValue calls the endpoint receives.
+ */
+async function coldCalls(concurrent: number): Promise<Record<string, number>> {
+  const id = (who: string) => `bench/cold-${who}-${concurrent}`
+  for (const who of ['lamina', 'middy', 'powertools']) server.setSecret(id(who), 'bench-api-key-value')
+  const fresh: [string, () => Handler][] = [
+    [
+      'lamina',
+      () =>
+        wrap<unknown>()
+          .use(secrets({ apiKey: id('lamina') }))
+          .handler(async (_event, ctx) => ctx.secrets.apiKey) as Handler,
+    ],
+    [
+      'middy',
+      () =>
+        middy(async (_event: unknown, ctx: Context & { apiKey?: string }) => ctx.apiKey).use(
+          secretsManager({
+            fetchData: { apiKey: id('middy') },
+            setToContext: true,
+            cacheExpiry: 300_000,
+            cacheKey: id('middy'),
+          }) as never,
+        ) as unknown as Handler,
+    ],
+    ['powertools', () => async () => getSecret(id('powertools'), { maxAge: 300 })],
+  ]
+  const counts: Record<string, number> = {}
+  for (const [who, make] of fresh) {
+    const handler = make()
+    const values = await Promise.all(Array.from({ length: concurrent }, () => handler(event, context)))
+    if (values.some((value) => value !== 'bench-api-key-value')) throw new Error(`${who} answered a wrong value`)
+    counts[who] = server.callsFor(id(who))
+  }
+  return counts
 }
 
 // Timed inside the child, around the imports only: node's own start-up (and the noise a shared
@@ -98,15 +137,15 @@ function importMs(code: string): number {
   return Number(stdout.toString())
 }
 
-function coldStart(): void {
-  const runs = Number(process.env.BENCH_SPAWNS ?? 11)
+function coldStart(): Row[] {
+  const runs = Number(process.env.BENCH_SPAWNS ?? (quick ? 3 : 11))
   const median = (code: string) => {
     const times = Array.from({ length: runs }, () => importMs(code)).sort((a, b) => a - b)
     return times[times.length >> 1]!
   }
   if (!existsSync(`${root}packages/secrets/dist/index.js`)) {
     console.log('\ncold start skipped: build first (npm run build) so @lamina/* resolve to dist')
-    return
+    return []
   }
   const cases: [string, string][] = [
     ['@lamina/core + @lamina/secrets', "await import('@lamina/core'); await import('@lamina/secrets')"],
@@ -123,13 +162,55 @@ function coldStart(): void {
     ['@aws-lambda-powertools/parameters/secrets', "await import('@aws-lambda-powertools/parameters/secrets')"],
     ['@aws-sdk/client-secrets-manager alone', "await import('@aws-sdk/client-secrets-manager')"],
   ]
-  printTable(
-    `cold start: import time in a fresh node process (ms, median of ${runs} spawns)`,
-    cases.map(([name, code]) => ({ import: name, 'import ms': median(code).toFixed(1) })),
-  )
+  return cases.map(([name, code]) => ({ import: name, 'import ms': median(code).toFixed(1) }))
 }
 
-await warmPath()
-coldStart()
+const warm = await warmPath()
+const calls: [number, Record<string, number>][] = []
+for (const concurrent of [1, 10, 100]) calls.push([concurrent, await coldCalls(concurrent)])
+const imports = quick ? [] : coldStart()
 await server.close()
+
+const [, at100] = calls[2]!
+report({
+  id: 'secrets',
+  title: 'Secrets',
+  tables: [
+    {
+      title: `cached secret read, ns per invocation (CPU time, median of ${rounds} interleaved rounds of ${batch}, node ${process.version})`,
+      rows: warm.rows,
+    },
+    {
+      title: 'GetSecretValue calls made by concurrent cold invocations (empty cache, one secret)',
+      rows: calls.map(([concurrent, counts]) => ({
+        'concurrent invocations': String(concurrent),
+        'lamina secrets()': String(counts.lamina),
+        '@middy/secrets-manager': String(counts.middy),
+        'powertools getSecret': String(counts.powertools),
+      })),
+    },
+    ...(imports.length > 0
+      ? [{ title: 'cold start: import time in a fresh node process (ms, median of spawns)', rows: imports }]
+      : []),
+  ],
+  ratios: [
+    { key: 'cached-read-vs-middy', label: 'cached read: Lamina ÷ @middy/secrets-manager', value: warm.ratio },
+    {
+      key: 'cold-calls-100-vs-middy',
+      label: 'GetSecretValue calls, 100 concurrent cold: Lamina ÷ Middy',
+      value: at100.lamina! / at100.middy!,
+    },
+    {
+      key: 'cold-calls-100-vs-powertools',
+      label: 'GetSecretValue calls, 100 concurrent cold: Lamina ÷ Powertools',
+      value: at100.lamina! / at100.powertools!,
+    },
+  ],
+  chart: {
+    title: 'GetSecretValue calls for 100 concurrent cold invocations',
+    unit: 'calls (lower is better)',
+    bars: Object.entries(at100).map(([who, value]) => ({ label: who, value })),
+    log: true,
+  },
+})
 process.exit(0)

@@ -1,7 +1,7 @@
 // Bundle size of @lamina/core as users ship it: esbuild, minified, from the built dist (run
 // `npm run build` first), gzipped. Reports the whole entry and `import { wrap }` alone (what
 // tree-shaking leaves), against the 2 KB budget. Run: node bench/size.mjs
-import { existsSync } from 'node:fs'
+import { appendFileSync, existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
@@ -40,10 +40,44 @@ const cases = [
 console.log('\n@lamina/core bundle size (esbuild, minified, gzip -9)')
 console.log('| entry | minified bytes | gzipped bytes | budget | verdict |')
 console.log('| --- | ---: | ---: | ---: | --- |')
+const rows = []
+let wrapBytes = 0
 for (const [label, entry] of cases) {
   const { minified, gzipped } = await measure(entry)
   // The budget is for what a handler imports: wrap (and what it pulls in).
   const budgeted = label.startsWith('import { wrap }')
+  if (budgeted) wrapBytes = gzipped
   const verdict = budgeted ? (gzipped <= budgetBytes ? 'within' : 'OVER') : 'reported'
   console.log(`| ${label} | ${minified} | ${gzipped} | ${budgeted ? budgetBytes : ''} | ${verdict} |`)
+  rows.push({
+    entry: label,
+    'minified bytes': String(minified),
+    'gzipped bytes': String(gzipped),
+    budget: budgeted ? String(budgetBytes) : '',
+  })
+}
+
+// Under `npm run bench` (bench/run.ts) the figures also go to the suite, as bench/support/report.ts writes them.
+if (process.env.BENCH_OUT) {
+  const ratio = wrapBytes / budgetBytes
+  const scenario = {
+    id: 'core-size',
+    title: 'Core bundle size',
+    tables: [{ title: '@lamina/core bundle size (esbuild, minified, gzip -9)', rows }],
+    ratios: [
+      {
+        key: 'wrap-gzip-vs-budget',
+        label: 'import { wrap }, gzipped ÷ the 2,048-byte budget',
+        value: ratio,
+        budget: 1,
+      },
+    ],
+    chart: {
+      title: 'import { wrap }: gzipped bytes ÷ budget',
+      unit: 'ratio (1 = the 2,048-byte budget)',
+      bars: [{ label: 'lamina import { wrap }', value: ratio }],
+      reference: 1,
+    },
+  }
+  appendFileSync(process.env.BENCH_OUT, `${JSON.stringify(scenario)}\n`)
 }
