@@ -1,6 +1,6 @@
 import { eventBridge, scheduled } from './eventbridge-events.js'
 import { alb, apiGatewayV1, apiGatewayV2, functionUrl } from './http-events.js'
-import { dynamodbStream, kinesis, s3, sns, sqs } from './record-events.js'
+import { dynamodbStream, kinesis, s3, s3EventBridge, sns, sqs } from './record-events.js'
 
 export type { ContextOptions } from './context.js'
 export { createContext } from './context.js'
@@ -24,6 +24,7 @@ export const events = {
   sqs,
   sns,
   s3,
+  s3EventBridge,
   dynamodbStream,
   kinesis,
   eventBridge,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type {
   AttributeValue,
   DynamoDBStreamEvent,
+  EventBridgeEvent,
   KinesisStreamEvent,
   S3Event,
   SNSEvent,
@@ -12,8 +13,14 @@ import type {
 const region = 'us-east-1'
 const account = '123456789012'
 
-/** One SQS record per body; objects are sent as JSON. Pass `fifo` for a FIFO queue's attributes. */
-export function sqs(bodies: unknown[] = [{}], options: { queue?: string; fifo?: boolean } = {}): SQSEvent {
+/**
+ * One SQS record per body; objects are sent as JSON. Pass `fifo` for a FIFO queue's attributes
+ * (every message in `group-1`, or `groups[i]` for message i).
+ */
+export function sqs(
+  bodies: unknown[] = [{}],
+  options: { queue?: string; fifo?: boolean; groups?: string[] } = {},
+): SQSEvent {
   const queue = options.queue ?? (options.fifo ? 'lamina-queue.fifo' : 'lamina-queue')
   const Records = bodies.map(
     (body, index): SQSRecord => ({
@@ -26,7 +33,11 @@ export function sqs(bodies: unknown[] = [{}], options: { queue?: string; fifo?: 
         SenderId: 'AIDAIENQZJOLO23YVJ4VO',
         ApproximateFirstReceiveTimestamp: String(Date.now()),
         ...(options.fifo
-          ? { MessageGroupId: 'group-1', MessageDeduplicationId: `dedup-${index}`, SequenceNumber: String(index + 1) }
+          ? {
+              MessageGroupId: options.groups?.[index] ?? 'group-1',
+              MessageDeduplicationId: `dedup-${index}`,
+              SequenceNumber: String(index + 1),
+            }
           : {}),
       },
       messageAttributes: {},
@@ -93,6 +104,37 @@ export function s3(
         },
       },
     })),
+  }
+}
+
+/** S3's EventBridge event for one object (`detail-type` `Object Created` unless given); the key URL-encoded as S3 sends it. */
+export function s3EventBridge(
+  key = 'file.txt',
+  options: { bucket?: string; detailType?: string; size?: number } = {},
+): EventBridgeEvent<string, Record<string, unknown>> {
+  const bucket = options.bucket ?? 'lamina-bucket'
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': options.detailType ?? 'Object Created',
+    source: 'aws.s3',
+    account,
+    time: new Date().toISOString(),
+    region,
+    resources: [`arn:aws:s3:::${bucket}`],
+    detail: {
+      version: '0',
+      bucket: { name: bucket },
+      object: {
+        key: encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/'),
+        size: options.size ?? 1024,
+        etag: 'etag',
+        sequencer: '617f08299329d189',
+      },
+      'request-id': 'N4N7GDK58NMKJ12R',
+      requester: account,
+      reason: 'PutObject',
+    },
   }
 }
 
