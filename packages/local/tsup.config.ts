@@ -5,5 +5,14 @@ import base from '../../tsup.base.js'
 // (bin.lamina in package.json), its commands loaded on demand.
 export default defineConfig([
   base as never,
-  { entry: ['src/cli.ts'], format: ['esm'], dts: false, clean: false, target: 'node20', platform: 'node', treeshake: true, splitting: false },
+  {
+    entry: ['src/cli.ts'],
+    format: ['esm'],
+    dts: false,
+    clean: false,
+    target: 'node20',
+    platform: 'node',
+    treeshake: true,
+    splitting: false,
+  },
 ])

@@ -40,7 +40,10 @@ const formats: HttpEventFormat[] = ['v2', 'v1', 'alb', 'url']
 function integer(name: string, text: string, min: number, max: number) {
   const value = Number(text)
   if (!/^\d+$/.test(text) || value < min || value > max) {
-    throw devError(`--${name} "${text}" is not a whole number from ${min} to ${max}`, `pass e.g. --${name} ${name === 'port' ? 3000 : 8}`)
+    throw devError(
+      `--${name} "${text}" is not a whole number from ${min} to ${max}`,
+      `pass e.g. --${name} ${name === 'port' ? 3000 : 8}`,
+    )
   }
   return value
 }

@@ -48,7 +48,8 @@ const orNull = <T extends object>(value: T) => (Object.keys(value).length > 0 ? 
 
 function bodyOf(body: Buffer, contentType: string | undefined) {
   if (body.length === 0) return { body: undefined, isBase64Encoded: false }
-  if (contentType === undefined || textTypes.test(contentType)) return { body: body.toString('utf8'), isBase64Encoded: false }
+  if (contentType === undefined || textTypes.test(contentType))
+    return { body: body.toString('utf8'), isBase64Encoded: false }
   return { body: body.toString('base64'), isBase64Encoded: true }
 }
 
@@ -78,12 +79,18 @@ export function toHttpEvent(request: HttpRequestParts, options: EventOptions): R
       multiValueQueryStringParameters: orNull(query),
       pathParameters: options.pathParameters ?? null,
       body: body ?? null,
-      requestContext: { ...event.requestContext, resourcePath: resource, identity: { ...event.requestContext.identity, sourceIp: request.sourceIp ?? '127.0.0.1' } },
+      requestContext: {
+        ...event.requestContext,
+        resourcePath: resource,
+        identity: { ...event.requestContext.identity, sourceIp: request.sourceIp ?? '127.0.0.1' },
+      },
     }
   }
 
   // Payload 2.0 and Function URLs: repeated values joined by commas, cookies in their own list.
-  const cookies = (headers.cookie ?? []).flatMap((line) => line.split(';').map((cookie) => cookie.trim())).filter(Boolean)
+  const cookies = (headers.cookie ?? [])
+    .flatMap((line) => line.split(';').map((cookie) => cookie.trim()))
+    .filter(Boolean)
   delete headers.cookie
   const factory = options.format === 'url' ? events.functionUrl : events.apiGatewayV2
   const event = factory({ ...input, headers: joined(headers, ',') }) as unknown as Record<string, unknown> & {
@@ -102,7 +109,11 @@ export function toHttpEvent(request: HttpRequestParts, options: EventOptions): R
     requestContext: {
       ...event.requestContext,
       routeKey,
-      http: { ...event.requestContext.http, sourceIp: request.sourceIp ?? '127.0.0.1', userAgent: headers['user-agent']?.join(',') ?? '' },
+      http: {
+        ...event.requestContext.http,
+        sourceIp: request.sourceIp ?? '127.0.0.1',
+        userAgent: headers['user-agent']?.join(',') ?? '',
+      },
     },
   }
 }

@@ -25,11 +25,18 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
 const stringPairs = (value: unknown): [string, string][] =>
-  isRecord(value) ? Object.entries(value).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k.toLowerCase(), String(v)]) : []
+  isRecord(value)
+    ? Object.entries(value)
+        .filter(([, v]) => v !== undefined && v !== null)
+        .map(([k, v]) => [k.toLowerCase(), String(v)])
+    : []
 
 /** Prelude headers of a streamed response (HttpResponseStream.from): headers and cookies. */
 export function preludeHeaders(headers: unknown, cookies: unknown): [string, string][] {
-  return [...stringPairs(headers), ...(Array.isArray(cookies) ? cookies.map((c): [string, string] => ['set-cookie', String(c)]) : [])]
+  return [
+    ...stringPairs(headers),
+    ...(Array.isArray(cookies) ? cookies.map((c): [string, string] => ['set-cookie', String(c)]) : []),
+  ]
 }
 
 export function toHttpAnswer(result: unknown, format: HttpEventFormat): HttpAnswer {
@@ -47,12 +54,18 @@ export function toHttpAnswer(result: unknown, format: HttpEventFormat): HttpAnsw
       if (!Array.isArray(values)) continue
       const lower = name.toLowerCase()
       // Lambda merges both maps; a name in both answers with the multi-value list.
-      for (let index = headers.length - 1; index >= 0; index--) if (headers[index]?.[0] === lower) headers.splice(index, 1)
+      for (let index = headers.length - 1; index >= 0; index--)
+        if (headers[index]?.[0] === lower) headers.splice(index, 1)
       for (const value of values) headers.push([lower, String(value)])
     }
   }
   if (Array.isArray(result.cookies)) for (const cookie of result.cookies) headers.push(['set-cookie', String(cookie)])
-  const text = result.body === undefined || result.body === null ? '' : typeof result.body === 'string' ? result.body : JSON.stringify(result.body)
+  const text =
+    result.body === undefined || result.body === null
+      ? ''
+      : typeof result.body === 'string'
+        ? result.body
+        : JSON.stringify(result.body)
   const body = result.isBase64Encoded === true ? Buffer.from(text, 'base64') : Buffer.from(text)
   return { statusCode, headers, body }
 }

@@ -3,12 +3,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { NewRecord } from './history.js'
 import { toHttpEvent } from './http-event.js'
-import { internalError, preludeHeaders, timedOutAnswer, toHttpAnswer, type HttpAnswer } from './http-response.js'
+import { type HttpAnswer, internalError, preludeHeaders, timedOutAnswer, toHttpAnswer } from './http-response.js'
 import type { RouteMatch } from './routes.js'
 import type { InvocationOutcome, RunningFunction } from './runner.js'
 
 function send(response: ServerResponse, answer: HttpAnswer) {
-  response.writeHead(answer.statusCode, answer.headers.flat()).end(answer.body)
+  const headers = [...answer.headers, ['content-length', String(answer.body.length)]]
+  response.writeHead(answer.statusCode, headers.flat()).end(answer.body)
 }
 
 function answerFor(outcome: InvocationOutcome, match: RouteMatch): HttpAnswer {
@@ -32,7 +33,13 @@ export async function invokeHttp(
 ): Promise<NewRecord> {
   const at = new Date().toISOString()
   const event = toHttpEvent(
-    { method: request.method ?? 'GET', url: request.url ?? '/', rawHeaders: request.rawHeaders, body, sourceIp: request.socket.remoteAddress ?? '127.0.0.1' },
+    {
+      method: request.method ?? 'GET',
+      url: request.url ?? '/',
+      rawHeaders: request.rawHeaders,
+      body,
+      sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+    },
     match,
   )
   let streamedStatus: number | undefined

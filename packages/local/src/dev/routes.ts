@@ -68,7 +68,9 @@ export type Router = (method: string, path: string) => RouteMatch | undefined
 
 export function createRouter(functions: FunctionSpec[], forcedFormat?: HttpEventFormat): Router {
   const only = functions.length === 1 ? functions[0] : undefined
-  const declared = functions.flatMap((fn) => fn.routes.map((route) => compile(fn, route.method, route.path, route.format)))
+  const declared = functions.flatMap((fn) =>
+    fn.routes.map((route) => compile(fn, route.method, route.path, route.format)),
+  )
   const routes = declared.length === 0 && only ? [compile(only, 'ANY', '$default', 'v2')] : declared
   routes.sort(compareRanks)
   return (method, path) => {

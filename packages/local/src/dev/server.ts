@@ -15,10 +15,16 @@ import { formatLine } from './log-line.js'
 import { createRouter, type Router } from './routes.js'
 import type { RunningFunction, StartFunction } from './runner.js'
 import { rateMs } from './schedule.js'
-import { startStandIns, type StandIns } from './stand-ins.js'
 import { BadSqsBody, invokeSqs, parseMessages } from './sqs.js'
-import { type ExampleTemplate, type FunctionSpec, functionFromHandler, type HttpEventFormat, loadTemplate } from './template.js'
-import { watchSources, type Watcher } from './watch.js'
+import { type StandIns, startStandIns } from './stand-ins.js'
+import {
+  type ExampleTemplate,
+  type FunctionSpec,
+  functionFromHandler,
+  type HttpEventFormat,
+  loadTemplate,
+} from './template.js'
+import { type Watcher, watchSources } from './watch.js'
 
 export interface DevServerOptions {
   /** The example's folder: it holds template.yaml. */
@@ -43,10 +49,11 @@ export interface DevServerOptions {
   startFunction: StartFunction
 }
 
-export interface DevServer extends EventEmitter<{
-  invocation: [NewRecord]
-  restart: [{ files: string[]; ms: number }]
-}> {
+export interface DevServer
+  extends EventEmitter<{
+    invocation: [NewRecord]
+    restart: [{ files: string[]; ms: number }]
+  }> {
   readonly url: string
   readonly port: number
   readonly history: InvocationHistory
@@ -66,7 +73,10 @@ const sendJson = (response: ServerResponse, status: number, value: unknown) =>
 function exampleDir(dir: string) {
   const absolute = resolve(dir)
   if (!existsSync(absolute) || !statSync(absolute).isDirectory()) {
-    throw devError(`no example folder at ${dir}`, 'pass a folder holding a template.yaml, e.g. lamina dev examples/orders-api')
+    throw devError(
+      `no example folder at ${dir}`,
+      'pass a folder holding a template.yaml, e.g. lamina dev examples/orders-api',
+    )
   }
   return absolute
 }
@@ -74,8 +84,10 @@ function exampleDir(dir: string) {
 function listen(server: ReturnType<typeof createServer>, port: number, host: string) {
   return new Promise<void>((resolvePromise, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') reject(devError(`port ${port} is in use`, 'stop what is using it or pass --port <another>'))
-      else if (error.code === 'EACCES') reject(devError(`port ${port} needs privileges`, 'pass --port 3000 or another above 1023'))
+      if (error.code === 'EADDRINUSE')
+        reject(devError(`port ${port} is in use`, 'stop what is using it or pass --port <another>'))
+      else if (error.code === 'EACCES')
+        reject(devError(`port ${port} needs privileges`, 'pass --port 3000 or another above 1023'))
       else reject(error)
     })
     server.listen(port, host, resolvePromise)
@@ -118,8 +130,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     emitter.emit('invocation', entry)
   }
 
-  const findFunction = (name: string) =>
-    template.functions.find((fn) => fn.id === name || fn.functionName === name)
+  const findFunction = (name: string) => template.functions.find((fn) => fn.id === name || fn.functionName === name)
 
   const onSqs = async (name: string, body: Buffer, response: ServerResponse) => {
     const fn = findFunction(name)
@@ -211,7 +222,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     const at = new Date().toISOString()
     const event = events.scheduled(rule)
     const outcome = await running(fn).invoke(event)
-    const failed = outcome.timedOut ? 'timed out' : outcome.error ? `${outcome.error.errorType}: ${outcome.error.errorMessage}` : undefined
+    const failed = outcome.timedOut
+      ? 'timed out'
+      : outcome.error
+        ? `${outcome.error.errorType}: ${outcome.error.errorMessage}`
+        : undefined
     record({
       requestId: outcome.requestId,
       at,
@@ -232,11 +247,23 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   const port = (server.address() as AddressInfo).port
   const url = `http://localhost:${port}`
-  print(`lamina dev: ${relative(process.cwd(), dir) || '.'} (${template.functions.length} function${template.functions.length === 1 ? '' : 's'})`)
+  print(
+    `lamina dev: ${relative(process.cwd(), dir) || '.'} (${template.functions.length} function${template.functions.length === 1 ? '' : 's'})`,
+  )
   for (const fn of template.functions) {
-    const routes = fn.routes.map((route) => (route.path === '$default' ? `${route.method === 'ANY' ? '' : `${route.method} `}/*` : `${route.method === 'ANY' ? '' : `${route.method} `}${route.path}`))
-    const sources = [...routes, ...fn.queues.map((queue) => `SQS ${queue} (POST /_lamina/sqs/${fn.id})`), ...fn.schedules.map((s) => s.expression)]
-    print(`  ${fn.id} (${fn.handler}): ${sources.join(', ') || (template.functions.length === 1 ? 'every request' : 'no events')}`)
+    const routes = fn.routes.map((route) =>
+      route.path === '$default'
+        ? `${route.method === 'ANY' ? '' : `${route.method} `}/*`
+        : `${route.method === 'ANY' ? '' : `${route.method} `}${route.path}`,
+    )
+    const sources = [
+      ...routes,
+      ...fn.queues.map((queue) => `SQS ${queue} (POST /_lamina/sqs/${fn.id})`),
+      ...fn.schedules.map((s) => s.expression),
+    ]
+    print(
+      `  ${fn.id} (${fn.handler}): ${sources.join(', ') || (template.functions.length === 1 ? 'every request' : 'no events')}`,
+    )
   }
   for (const line of standIns.descriptions) print(`  stand-in: ${line}`)
   print(`  inspector: ${url}/_lamina`)

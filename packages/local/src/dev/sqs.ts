@@ -32,7 +32,9 @@ export interface SqsAnswer {
 
 const failuresOf = (response: unknown): string[] => {
   const failures = (response as { batchItemFailures?: unknown } | null)?.batchItemFailures
-  return Array.isArray(failures) ? failures.map((failure) => String((failure as { itemIdentifier?: unknown })?.itemIdentifier)) : []
+  return Array.isArray(failures)
+    ? failures.map((failure) => String((failure as { itemIdentifier?: unknown })?.itemIdentifier))
+    : []
 }
 
 export async function invokeSqs(fn: RunningFunction, spec: FunctionSpec, bodies: unknown[]) {
@@ -53,7 +55,9 @@ export async function invokeSqs(fn: RunningFunction, spec: FunctionSpec, bodies:
     messages,
     failed,
     ...(outcome.response === undefined ? {} : { response: outcome.response }),
-    ...(outcome.error ? { error: { errorType: outcome.error.errorType, errorMessage: outcome.error.errorMessage } } : {}),
+    ...(outcome.error
+      ? { error: { errorType: outcome.error.errorType, errorMessage: outcome.error.errorMessage } }
+      : {}),
   }
   const record: NewRecord = {
     requestId: outcome.requestId,

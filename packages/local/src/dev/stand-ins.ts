@@ -37,9 +37,22 @@ function secretsManager(file: string): Server {
         const value = secrets[SecretId]
         const SecretString = typeof value === 'string' ? value : JSON.stringify(value)
         const ARN = `arn:aws:secretsmanager:us-east-1:123456789012:secret:${SecretId}`
-        send(200, JSON.stringify({ ARN, Name: SecretId, SecretString, VersionId: 'local', VersionStages: ['AWSCURRENT'], CreatedDate: 0 }))
+        send(
+          200,
+          JSON.stringify({
+            ARN,
+            Name: SecretId,
+            SecretString,
+            VersionId: 'local',
+            VersionStages: ['AWSCURRENT'],
+            CreatedDate: 0,
+          }),
+        )
       } catch (error) {
-        send(500, awsError('InternalServiceError', `The local stand-in could not read ${file}: ${(error as Error).message}`))
+        send(
+          500,
+          awsError('InternalServiceError', `The local stand-in could not read ${file}: ${(error as Error).message}`),
+        )
       }
     })
   })

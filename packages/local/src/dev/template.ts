@@ -93,7 +93,9 @@ function findEntry(dir: string, id: string, codeUri: string, handler: string, me
   const declared = isNode(metadata.BuildProperties) ? metadata.BuildProperties.EntryPoints : undefined
   const candidates = Array.isArray(declared)
     ? [resolve(dir, codeUri, String(declared[0]))]
-    : sourceExtensions.map((extension) => resolve(dir, codeUri, `${handler.slice(0, handler.lastIndexOf('.'))}${extension}`))
+    : sourceExtensions.map((extension) =>
+        resolve(dir, codeUri, `${handler.slice(0, handler.lastIndexOf('.'))}${extension}`),
+      )
   const found = candidates.find((candidate) => existsSync(candidate))
   if (found) return found
   throw devError(
@@ -152,7 +154,9 @@ export function loadTemplate(dir: string): ExampleTemplate {
   for (const [id, resource] of Object.entries(document.Resources as Node)) {
     if (!isNode(resource) || resource.Type !== 'AWS::Serverless::Function') continue
     const properties: Node = { ...globals, ...(isNode(resource.Properties) ? resource.Properties : {}) }
-    functions.push(functionSpec(dir, id, properties, isNode(resource.Metadata) ? resource.Metadata : {}, parameters, globals))
+    functions.push(
+      functionSpec(dir, id, properties, isNode(resource.Metadata) ? resource.Metadata : {}, parameters, globals),
+    )
   }
   if (functions.length === 0) {
     throw devError(`${file} declares no AWS::Serverless::Function`, 'add one under Resources')
@@ -166,7 +170,10 @@ function functionSpec(dir: string, id: string, properties: Node, metadata: Node,
   }
   const handlerName = properties.Handler.slice(properties.Handler.lastIndexOf('.') + 1)
   const entry = findEntry(dir, id, String(properties.CodeUri ?? '.'), properties.Handler, metadata)
-  const withoutExtension = relative(dir, entry).replace(/\.[cm]?[jt]s$/, '').split('\\').join('/')
+  const withoutExtension = relative(dir, entry)
+    .replace(/\.[cm]?[jt]s$/, '')
+    .split('\\')
+    .join('/')
   const urlConfig = isNode(properties.FunctionUrlConfig) ? properties.FunctionUrlConfig : undefined
   const variables = (node: unknown) =>
     isNode(node) && isNode(node.Variables) ? Object.entries(node.Variables) : ([] as [string, unknown][])
@@ -192,4 +199,3 @@ export function functionFromHandler(dir: string, handler: string): ExampleTempla
   const spec = functionSpec(dir, 'Function', { Handler: handler, CodeUri: '.' }, {}, {}, {})
   return { dir, file: '', functions: [{ ...spec, routes: [{ method: 'ANY', path: '$default', format: 'v2' }] }] }
 }
-

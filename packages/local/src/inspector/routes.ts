@@ -5,7 +5,11 @@ import type { InvocationHistory } from '../dev/history.js'
 import { inspectorPage } from './page.js'
 
 function stream(request: IncomingMessage, response: ServerResponse, history: InvocationHistory) {
-  response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
+  response.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  })
   response.write('retry: 1000\n\n')
   const unsubscribe = history.subscribe((record) => response.write(`data: ${JSON.stringify(record)}\n\n`))
   // A comment now and then keeps proxies and idle timeouts from closing a quiet stream.
@@ -16,9 +20,16 @@ function stream(request: IncomingMessage, response: ServerResponse, history: Inv
   })
 }
 
-export function handleInspector(path: string, request: IncomingMessage, response: ServerResponse, history: InvocationHistory) {
+export function handleInspector(
+  path: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+  history: InvocationHistory,
+) {
   if (request.method === 'GET' && (path === '/_lamina' || path === '/_lamina/')) {
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' }).end(inspectorPage)
+    response
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' })
+      .end(inspectorPage)
     return
   }
   if (request.method === 'GET' && path === '/_lamina/invocations') {
