@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events'
+
 /** setTimeout's limit: past it there is no deadline a timer can reach. */
 const maxTimerDelayMs = 2 ** 31 - 1
 
@@ -22,6 +24,8 @@ const isAbortSignal = (value: unknown): value is AbortSignal =>
  */
 export function startCutoff(context: unknown, options: unknown, marginMs: number): Cutoff {
   const controller = new AbortController()
+  // Every running record listens (and the SDK calls it makes with meta.signal): no warning past 10.
+  setMaxListeners(0, controller.signal)
   const outer = (options as { signal?: unknown } | undefined)?.signal
   const stop = () => controller.abort(new Error('The batch reached its deadline.'))
   let timer: ReturnType<typeof setTimeout> | undefined

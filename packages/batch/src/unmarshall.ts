@@ -27,7 +27,7 @@ export async function unmarshallImage(image: unknown): Promise<Record<string, un
   try {
     return unmarshall(image as Record<string, unknown>)
   } catch (cause) {
-    // e.g. a number beyond 2^53, which unmarshall refuses to round.
+    // An attribute type unmarshall does not know (a hand-made or future image).
     throw new ValidationError(
       "The DynamoDB record's image could not be read as plain values; read meta.record.dynamodb yourself.",
       { parts: ['event'], cause },
