@@ -48,17 +48,17 @@ interface OtlpAnyValue {
 }
 type OtlpAttributes = { key: string; value: OtlpAnyValue }[] | undefined
 
-function valueOf(value: OtlpAnyValue): AttributeValue {
+function decodeValue(value: OtlpAnyValue): AttributeValue {
   if (value.stringValue !== undefined) return value.stringValue
   if (value.intValue !== undefined) return Number(value.intValue)
   if (value.doubleValue !== undefined) return value.doubleValue
   if (value.boolValue !== undefined) return value.boolValue
-  if (value.arrayValue !== undefined) return (value.arrayValue.values ?? []).map(valueOf)
+  if (value.arrayValue !== undefined) return (value.arrayValue.values ?? []).map(decodeValue)
   return undefined
 }
 
 const attributesOf = (attributes: OtlpAttributes) =>
-  Object.fromEntries((attributes ?? []).map(({ key, value }) => [key, valueOf(value)]))
+  Object.fromEntries((attributes ?? []).map(({ key, value }) => [key, decodeValue(value)]))
 
 /** OTLP/JSON spells ids in hex; some exporters write base64, which is read back to hex here. */
 const hexId = (id: string | undefined) => {

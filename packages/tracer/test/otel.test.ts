@@ -321,3 +321,80 @@ describe("tracing({ mode: 'otel' }): overlapping invocations (Lambda Managed Ins
     }
   })
 })
+
+describe("tracing({ mode: 'otel' }): where the trace comes from", () => {
+  it('continues the runtime’s W3C traceparent from the invoke store when there is no X-Ray header', async () => {
+    // Prepare
+    const { InvokeStore, InvokeStoreBase } = await import('@aws/lambda-invoke-store')
+    const store = await InvokeStore.getInstanceAsync(true)
+    const handler = wrap(async () => 'ok').use(tracing({ mode: 'otel' }))
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'
+    const previousHeader = process.env._X_AMZN_TRACE_ID
+    delete process.env._X_AMZN_TRACE_ID
+
+    // Act
+    await store
+      .run({ [InvokeStoreBase.PROTECTED_KEYS.TRACEPARENT]: traceparent }, () => handler({}, createContext()))
+      .finally(() => {
+        process.env._X_AMZN_TRACE_ID = previousHeader
+      })
+
+    // Assess
+    expect(receiver.spans[0]).toMatchObject({
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      parentSpanId: 'b7ad6b7169203331',
+    })
+  })
+
+  it('starts a trace of its own, with an X-Ray-compatible trace id, when there is no header at all', async () => {
+    // Prepare
+    const handler = wrap(async () => 'ok').use(tracing({ mode: 'otel' }))
+    const previousHeader = process.env._X_AMZN_TRACE_ID
+    process.env._X_AMZN_TRACE_ID = 'Root=not-a-trace-id'
+
+    // Act
+    await handler({}, createContext()).finally(() => {
+      process.env._X_AMZN_TRACE_ID = previousHeader
+    })
+
+    // Assess: X-Ray's ids begin with the epoch seconds the trace started at.
+    const [span] = receiver.spans as [ReceivedSpan]
+    expect(span.parentSpanId).toBe('')
+    const startedAt = Number.parseInt(span.traceId.slice(0, 8), 16)
+    expect(Math.abs(startedAt - Date.now() / 1000)).toBeLessThan(600)
+  })
+
+  it('records nothing for an invocation Lambda did not sample (Sampled=0)', async () => {
+    // Prepare
+    const handler = wrap(async () => 'ok').use(tracing({ mode: 'otel' }))
+    process.env._X_AMZN_TRACE_ID = `Root=${traceId};Parent=${lambdaSegmentId};Sampled=0`
+    const sampled = wrap(async () => 'ok').use(tracing({ mode: 'otel' }))
+
+    // Act
+    await handler({}, createContext())
+    process.env._X_AMZN_TRACE_ID = traceHeader(traceId)
+    await sampled({}, createContext())
+
+    // Assess: only the sampled one, which also proves the first flush had nothing to send.
+    expect(receiver.spans).toHaveLength(1)
+  })
+})
+
+describe("tracing({ mode: 'otel' }): a collector that refuses", () => {
+  it('still answers, and says once per process what to check', async () => {
+    // Prepare
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const handler = wrap(async () => 'answered').use(tracing({ mode: 'otel' }))
+    receiver.failWith(400)
+
+    // Act
+    const first = await handler({}, createContext())
+    const second = await handler({}, createContext()).finally(() => receiver.failWith(undefined))
+
+    // Assess
+    expect([first, second]).toEqual(['answered', 'answered'])
+    expect(warn).toHaveBeenCalledTimes(1)
+    expect(String(warn.mock.calls[0]?.[0])).toContain('OTEL_EXPORTER_OTLP_ENDPOINT')
+    warn.mockRestore()
+  })
+})

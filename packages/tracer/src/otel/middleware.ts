@@ -4,7 +4,7 @@ import { tracingEnabledByEnvironment } from '../enabled.js'
 import { invocationAttributes, isHttpEvent, statusCodeOf } from './attributes.js'
 import { type ContextBox, invocationContexts } from './context-manager.js'
 import { noopTracer } from './noop-tracer.js'
-import { loadOtelRuntime, type OtelRuntime } from './runtime.js'
+import { loadOtelRuntime, type OtelRuntime, warnExportFailed } from './runtime.js'
 import { setSpans, spansOf } from './state.js'
 
 export interface OtelTracingOptions {
@@ -29,7 +29,6 @@ export interface OtelTracingContext {
 
 // Per process: the first invocation of an on-demand environment is its cold start.
 let coldStart = (process.env.AWS_LAMBDA_INITIALIZATION_TYPE ?? 'on-demand') === 'on-demand'
-let warnedFlush = false
 
 const otelEnabledByEnvironment = (env: NodeJS.ProcessEnv) =>
   (env.OTEL_SDK_DISABLED ?? '').toLowerCase() !== 'true' && tracingEnabledByEnvironment(env)
@@ -132,15 +131,7 @@ export function otelTracing(options: OtelTracingOptions): Middleware<{ context: 
       // Sent before the invocation answers: the environment may be frozen right after it.
       const remaining = request.context?.getRemainingTimeInMillis?.()
       const timeoutMs = typeof remaining === 'number' ? Math.max(1, Math.min(remaining, 10_000)) : 10_000
-      return runtime.flush(timeoutMs).catch((error: unknown) => {
-        if (warnedFlush) return
-        warnedFlush = true
-        console.warn(
-          '@lamina/tracer: spans could not be exported over OTLP/HTTP; check OTEL_EXPORTER_OTLP_ENDPOINT ' +
-            '(or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) and that the collector is running. This is said once per process.',
-          error,
-        )
-      })
+      return runtime.flush(timeoutMs).catch(warnExportFailed)
     },
   }
 }

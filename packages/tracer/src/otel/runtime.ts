@@ -65,7 +65,7 @@ async function createRuntime(serviceName: string | undefined): Promise<OtelRunti
   })
   // Batched, and flushed by the middleware's cleanup: one export request per flush, not one per
   // span. The scheduled delay is long so that the flush, not a timer, sends an invocation's spans.
-  const processor = new sdk.BatchSpanProcessor(new otlp.OTLPTraceExporter(), {
+  const processor = new sdk.BatchSpanProcessor(reportingFailures(new otlp.OTLPTraceExporter()), {
     scheduledDelayMillis: 60_000,
     maxQueueSize: 8_192,
     maxExportBatchSize: 512,
@@ -110,6 +110,35 @@ async function createRuntime(serviceName: string | undefined): Promise<OtelRunti
   }
   ;(globalThis as Record<symbol, unknown>)[outgoingKey] = outgoingTracing(runtime, propagator)
   return runtime
+}
+
+let warned = false
+
+/** Says once per process that spans are not getting out, and what to check. */
+export function warnExportFailed(error: unknown): void {
+  if (warned) return
+  warned = true
+  console.warn(
+    '@lamina/tracer: spans could not be exported over OTLP/HTTP; check OTEL_EXPORTER_OTLP_ENDPOINT ' +
+      '(or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) and that the collector is running. This is said once per process.',
+    error,
+  )
+}
+
+type SpanExporter = import('@opentelemetry/sdk-trace-base').SpanExporter
+
+/** The exporter, telling `warnExportFailed` when an export fails (the SDK itself stays silent). */
+function reportingFailures(exporter: SpanExporter): SpanExporter {
+  return {
+    export(spans, done) {
+      exporter.export(spans, (result) => {
+        // 0 is ExportResultCode.SUCCESS.
+        if (result.code !== 0) warnExportFailed(result.error)
+        done(result)
+      })
+    },
+    shutdown: () => exporter.shutdown(),
+  }
 }
 
 /** Outgoing calls' spans, for @lamina/connections: found on globalThis, so it imports nothing of this. */
