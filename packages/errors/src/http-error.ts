@@ -1,5 +1,3 @@
-import { STATUS_CODES } from 'node:http'
-
 export interface HttpErrorOptions {
   /**
    * Whether the client may read `message`. Defaults to `status < 500`. A 5xx is never
@@ -12,9 +10,14 @@ export interface HttpErrorOptions {
   cause?: unknown
 }
 
-/** The reason phrase for a status code (`404` → `Not Found`); `Error` for codes Node does not name. */
+/**
+ * The reason phrase for a status code (`404` → `Not Found`); `Error` for codes Node does not name.
+ * node:http is taken from the process, not imported as an ES module: on Node 24 an ESM import of
+ * node:http loads its undici-backed exports (WebSocket and friends) at init, tens of ms of CPU on
+ * every cold start of a function that never opens a socket.
+ */
 export function statusText(status: number): string {
-  return STATUS_CODES[status] ?? 'Error'
+  return process.getBuiltinModule('node:http').STATUS_CODES[status] ?? 'Error'
 }
 
 function checkStatus(status: number): void {
