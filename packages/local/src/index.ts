@@ -1,7 +1,7 @@
 export type { BuildOptions, BuiltFunction } from './build/build.js'
 export { buildFunctions } from './build/build.js'
-export { invokeCommand } from './commands/invoke.js'
 export { buildCommand } from './commands/build.js'
+export { invokeCommand } from './commands/invoke.js'
 export { startLocalFunction } from './runtime/local-function.js'
 export type { RuntimeLoop, RuntimeLoopOptions } from './runtime/loop.js'
 export { startRuntimeLoop } from './runtime/loop.js'

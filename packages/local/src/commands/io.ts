@@ -5,6 +5,13 @@ export interface CommandIo {
   stdout: Writable & { isTTY?: boolean }
   stderr: Writable & { isTTY?: boolean }
   stdin: Readable
+  /** The folder paths are relative to. Default: `process.cwd()`. */
+  cwd: string
 }
 
-export const processIo = (): CommandIo => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin })
+export const processIo = (): CommandIo => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  cwd: process.cwd(),
+})

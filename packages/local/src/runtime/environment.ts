@@ -4,7 +4,8 @@ import { basename } from 'node:path'
 import { parseHandlerName } from './handler-loader.js'
 
 /** Variables taken over from the parent process: tools, credentials, endpoints (as a developer has them). */
-const inherited = /^(PATH|HOME|TMPDIR|TEMP|TMP|LANG|SYSTEMROOT|NODE_EXTRA_CA_CERTS|AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE|CONFIG_FILE|SHARED_CREDENTIALS_FILE|ENDPOINT_URL.*|SDK_JS_.*))$/
+const inherited =
+  /^(PATH|HOME|TMPDIR|TEMP|TMP|LANG|SYSTEMROOT|NODE_EXTRA_CA_CERTS|AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE|CONFIG_FILE|SHARED_CREDENTIALS_FILE|ENDPOINT_URL.*|SDK_JS_.*))$/
 
 export interface EnvironmentOptions {
   handler: string

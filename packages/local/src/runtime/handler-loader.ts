@@ -49,13 +49,17 @@ export function findHandlerFile(taskRoot: string, handler: string): string | und
   return undefined
 }
 
-export type UserHandler = ((...args: any[]) => unknown) & { [streamingSymbol]?: unknown; [highWaterMarkSymbol]?: unknown }
+export type UserHandler = ((...args: any[]) => unknown) & {
+  [streamingSymbol]?: unknown
+  [highWaterMarkSymbol]?: unknown
+}
 
 const find = (exportPath: string, root: unknown) =>
   exportPath
     .split('.')
     .reduce<unknown>(
-      (found, key) => (found !== null && (typeof found === 'object' || typeof found === 'function') ? (found as any)[key] : undefined),
+      (found, key) =>
+        found !== null && (typeof found === 'object' || typeof found === 'function') ? (found as any)[key] : undefined,
       root,
     )
 

@@ -184,6 +184,7 @@ export async function startLocalFunction(options: LocalFunctionOptions): Promise
     const failed = (error: InvocationError, extra: Partial<InvocationResult> = {}): InvocationResult => ({
       requestId,
       cold,
+      phase: 'invoke',
       durationMs: 0,
       timedOut: false,
       error,
@@ -210,14 +211,15 @@ export async function startLocalFunction(options: LocalFunctionOptions): Promise
     if (init.kind !== 'handedOut') {
       api.cancel(requestId)
       await stop(current)
-      if (init.kind === 'initError') return failed(init.error, { logs: logsSince(current, firstLine) })
-      if (init.kind === 'exited') return failed(exitError(init.status), { logs: logsSince(current, firstLine) })
+      const logs = logsSince(current, firstLine)
+      if (init.kind === 'initError') return failed(init.error, { phase: 'init', logs })
+      if (init.kind === 'exited') return failed(exitError(init.status), { phase: 'init', logs })
       return failed(
         {
           errorType: 'Runtime.InitTimeout',
           errorMessage: `The function's init did not finish in ${Math.max(initLimitMs, timeoutSeconds * 1000) / 1000} s: look for a top-level await that never settles.`,
         },
-        { timedOut: true, logs: logsSince(current, firstLine) },
+        { phase: 'init', timedOut: true, logs },
       )
     }
 
@@ -257,6 +259,7 @@ export async function startLocalFunction(options: LocalFunctionOptions): Promise
     const result: InvocationResult = {
       requestId,
       cold,
+      phase: 'invoke',
       durationMs,
       timedOut: false,
       logs: report?.logs ?? logsSince(current, firstLine),

@@ -5,7 +5,14 @@
 // handler was wrapped with `awslambda.streamifyResponse`.
 import { InvokeStore } from '@aws/lambda-invoke-store'
 import { type ErrorBody, formatError } from './errors.js'
-import { isStreaming, loadHandler, RuntimeError, type UserHandler, highWaterMarkSymbol, streamingSymbol } from './handler-loader.js'
+import {
+  highWaterMarkSymbol,
+  isStreaming,
+  loadHandler,
+  RuntimeError,
+  streamingSymbol,
+  type UserHandler,
+} from './handler-loader.js'
 import { OutputCapture } from './output-capture.js'
 import { HttpResponseStream, ResponseStream } from './response-stream.js'
 import { type NextInvocation, RuntimeClient } from './runtime-client.js'

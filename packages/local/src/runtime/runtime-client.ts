@@ -81,6 +81,8 @@ export class RuntimeClient {
       })
       call.on('error', reject)
     })
+    // Awaited once the handler is done; until then a failure must not count as unhandled.
+    answered.catch(() => {})
     return { call, answered }
   }
 

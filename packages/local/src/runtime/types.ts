@@ -52,6 +52,8 @@ export interface InvocationResult {
   requestId: string
   /** The first invocation of a fresh process. */
   cold: boolean
+  /** Where it failed or ended: `init` when the module could not be loaded (no invocation ran). */
+  phase: 'init' | 'invoke'
   /** From hand-out to the runtime until its answer, in ms. */
   durationMs: number
   /** The process ran past its timeout and was killed; the next invocation is cold. */

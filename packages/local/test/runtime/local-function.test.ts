@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type LocalFunction, startLocalFunction } from '../../src/index.js'
+import { syntaxErrorFolder } from '../support/broken-fixtures.js'
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url))
 let fn: LocalFunction | undefined
@@ -128,8 +129,12 @@ describe('startLocalFunction', () => {
   it.each([
     ['a module that throws at import', 'init-throws.handler', 'Error', /^TABLE_NAME is not set/],
     ['a missing module', 'missing.handler', 'Runtime.ImportModuleError', /^Cannot find module 'missing'/],
-    ['a syntax error', 'syntax-error.handler', 'Runtime.UserCodeSyntaxError', /^SyntaxError: /],
-    ['a handler that is not exported', 'echo.nothing', 'Runtime.HandlerNotFound', /echo.nothing is undefined or not exported/],
+    [
+      'a handler that is not exported',
+      'echo.nothing',
+      'Runtime.HandlerNotFound',
+      /echo.nothing is undefined or not exported/,
+    ],
   ])('reports %s as an init error, cold, and tries init again next time', async (_, handler, errorType, message) => {
     // Prepare
     const local = await start(handler)
@@ -150,7 +155,8 @@ describe('startLocalFunction', () => {
     const callback = await (await start('echo-cjs.callback')).invoke({})
     expect(notFunction.error).toMatchObject({
       errorType: 'Runtime.HandlerNotFound',
-      errorMessage: 'echo-cjs.notAFunction is not a function (it is number): export the handler function as notAFunction.',
+      errorMessage:
+        'echo-cjs.notAFunction is not a function (it is number): export the handler function as notAFunction.',
     })
     expect(callback.error?.errorType).toBe('Runtime.CallbackHandlerDeprecated')
   })
@@ -184,6 +190,16 @@ describe('startLocalFunction', () => {
     const [first, , handler] = result.timings
     expect(first!.endMs - first!.startMs).toBeGreaterThanOrEqual(4)
     expect(handler!.startMs).toBeGreaterThanOrEqual(first!.endMs)
+  })
+
+  it('reports a module that does not parse as Runtime.UserCodeSyntaxError', async () => {
+    const local = await start('syntax-error.handler', { cwd: await syntaxErrorFolder() })
+    const { error, phase } = await local.invoke({})
+    expect(phase).toBe('init')
+    expect(error).toMatchObject({
+      errorType: 'Runtime.UserCodeSyntaxError',
+      errorMessage: expect.stringMatching(/^SyntaxError: /),
+    })
   })
 
   it('restart() makes the next invocation cold', async () => {
