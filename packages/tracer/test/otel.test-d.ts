@@ -25,8 +25,10 @@ describe("tracing({ mode: 'otel' }) types", () => {
   })
 
   it('takes either mode’s options as TracingOptions, as observability() passes them', () => {
-    const options: TracingOptions = { mode: 'otel', spanName: 'orders' }
-    expectTypeOf(tracing(options)).toEqualTypeOf<Middleware>()
+    const pass = (options: TracingOptions) => tracing(options)
+    expectTypeOf(pass).returns.toEqualTypeOf<Middleware>()
+    pass({ mode: 'otel', spanName: 'orders' })
+    pass({ captureResponse: false })
     expectTypeOf(otelHooks()).toHaveProperty('hookStart')
   })
 })
