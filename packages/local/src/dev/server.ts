@@ -52,7 +52,8 @@ export interface DevServerOptions {
 export interface DevServer
   extends EventEmitter<{
     invocation: [NewRecord]
-    restart: [{ files: string[]; ms: number }]
+    /** After each restart; `error` when it failed (the previous functions keep serving then). */
+    restart: [{ files: string[]; ms: number; error?: Error }]
   }> {
   readonly url: string
   readonly port: number
@@ -199,6 +200,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         emitter.emit('restart', { files, ms })
       } catch (error) {
         print(`↻ ${files.join(', ')} changed, but the restart failed: ${(error as Error).message}`)
+        emitter.emit('restart', { files, ms: performance.now() - started, error: error as Error })
       }
     })
   }

@@ -1,7 +1,7 @@
 // Watches an example's files and calls back once per burst of changes (an editor's save is
 // several events; a `git checkout` is hundreds). Build output and dependencies are not sources.
-import { type FSWatcher, statSync, watch } from 'node:fs'
-import { join } from 'node:path'
+import { type FSWatcher, readdirSync, statSync, watch } from 'node:fs'
+import { join, relative } from 'node:path'
 
 const ignored = /(^|[/\\])(node_modules|dist|coverage|\.git|\.aws-sam|\.lamina|\.turbo)([/\\]|$)/
 
@@ -9,24 +9,38 @@ export interface Watcher {
   close(): void
 }
 
-/** Node 20's recursive watcher on Linux reports files that already existed when it starts: a file
- * still there and not modified since the watch began did not change. */
-function changedSince(path: string, startedAt: number) {
+const modifiedAt = (path: string) => {
   try {
-    const stat = statSync(path)
-    return Math.max(stat.mtimeMs, stat.ctimeMs) >= startedAt
+    return statSync(path).mtimeMs
   } catch {
-    return true // removed
+    return undefined // removed
   }
 }
 
+/** Each file's modification time: Node 20's recursive watcher on Linux may report files it only
+ * discovered, so an event counts as a change only when the file's time differs from this. */
+function snapshot(dir: string, root = dir, times = new Map<string, number>()) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    if (ignored.test(relative(root, path))) continue
+    if (entry.isDirectory()) snapshot(path, root, times)
+    else times.set(relative(root, path), modifiedAt(path) as number)
+  }
+  return times
+}
+
 export function watchSources(dir: string, onChange: (files: string[]) => void, debounceMs = 40): Watcher {
-  const startedAt = Date.now() - 1
+  const times = snapshot(dir)
   let pending = new Set<string>()
   let timer: NodeJS.Timeout | undefined
-  const watcher: FSWatcher = watch(dir, { recursive: true }, (_, file) => {
-    if (!file || ignored.test(String(file)) || !changedSince(join(dir, String(file)), startedAt)) return
-    pending.add(String(file))
+  const watcher: FSWatcher = watch(dir, { recursive: true }, (_, name) => {
+    const file = String(name ?? '')
+    if (file === '' || ignored.test(file)) return
+    const time = modifiedAt(join(dir, file))
+    if (time !== undefined && times.get(file) === time) return
+    if (time === undefined) times.delete(file)
+    else times.set(file, time)
+    pending.add(file)
     clearTimeout(timer)
     timer = setTimeout(() => {
       const files = [...pending]

@@ -1,15 +1,16 @@
 // lamina dev around the invocations: restarting on file changes, firing schedules, and refusing
 // bad input with one line that says what is wrong and what to do.
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { startLocalFunction } from '../../src/runtime/local-function.js'
 import { startDevServer } from '../../src/dev/server.js'
+import { startLocalFunction } from '../../src/runtime/local-function.js'
 import { exampleFolder, fixtures, httpTemplate, nextInvocation, startTestServer } from './support/dev-server.js'
 
-const answering = (text: string) => `export const handler = async () => ({ statusCode: 200, body: ${JSON.stringify(text)} })\n`
+const answering = (text: string) =>
+  `export const handler = async () => ({ statusCode: 200, body: ${JSON.stringify(text)} })\n`
 
 describe('lamina dev: restart on change', () => {
   it('restarts the function when its source changes: the next request runs the new code, cold', async () => {
@@ -35,7 +36,11 @@ describe('lamina dev: restart on change', () => {
   })
 
   it('re-reads the template when it changes: a new route answers', async () => {
-    const dir = exampleFolder({ 'template.yaml': httpTemplate(), 'src/handler.mjs': answering('hi'), 'src/other.mjs': answering('other') })
+    const dir = exampleFolder({
+      'template.yaml': httpTemplate(),
+      'src/handler.mjs': answering('hi'),
+      'src/other.mjs': answering('other'),
+    })
     const server = await startTestServer({ dir, watch: true })
     try {
       const restarted = once(server, 'restart')
@@ -61,9 +66,13 @@ describe('lamina dev: restart on change', () => {
     const dir = exampleFolder({ 'template.yaml': httpTemplate(), 'src/handler.mjs': answering('still here') })
     const server = await startTestServer({ dir, watch: true })
     try {
+      const restarted = once(server, 'restart')
       writeFileSync(join(dir, 'template.yaml'), httpTemplate('missing.handler'))
-      while (!server.lines.some((line) => line.includes('the restart failed'))) await once(server, 'restart').catch(() => {}).then(() => new Promise((r) => setImmediate(r)))
-      expect(server.lines.find((line) => line.includes('restart failed'))).toMatch(/src\/missing\.ts does not exist/)
+      const [{ error }] = await restarted
+      expect(error?.message).toMatch(/src\/missing\.ts does not exist/)
+      expect(server.lines.find((line) => line.includes('the restart failed'))).toMatch(
+        /src\/missing\.ts does not exist/,
+      )
       expect(await (await fetch(server.url)).text()).toBe('still here')
     } finally {
       await server.close()
@@ -79,8 +88,17 @@ describe('lamina dev --schedule', () => {
       // Act
       const record = await nextInvocation(server, (entry) => entry.source === 'schedule')
       // Assess
-      expect(record).toMatchObject({ label: 'schedule shop-tick (rate(5 minutes))', summary: 'done', ok: true, functionName: 'TickFunction' })
-      expect(record.event).toMatchObject({ 'detail-type': 'Scheduled Event', source: 'aws.events', resources: ['arn:aws:events:us-east-1:123456789012:rule/shop-tick'] })
+      expect(record).toMatchObject({
+        label: 'schedule shop-tick (rate(5 minutes))',
+        summary: 'done',
+        ok: true,
+        functionName: 'TickFunction',
+      })
+      expect(record.event).toMatchObject({
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        resources: ['arn:aws:events:us-east-1:123456789012:rule/shop-tick'],
+      })
       expect(record.logs).toEqual(['tick from arn:aws:events:us-east-1:123456789012:rule/shop-tick'])
     } finally {
       await server.close()
@@ -89,17 +107,23 @@ describe('lamina dev --schedule', () => {
 
   it('uses the rate from the template when no interval is given, and names a cron schedule it cannot fire', async () => {
     const dir = exampleFolder({
-      'template.yaml': httpTemplate('handler.handler', '      Events:\n        Nightly: { Type: Schedule, Properties: { Schedule: cron(0 3 * * ? *) } }\n        Often: { Type: Schedule, Properties: { Schedule: rate(1 minute) } }'),
+      'template.yaml': httpTemplate(
+        'handler.handler',
+        '      Events:\n        Nightly: { Type: Schedule, Properties: { Schedule: cron(0 3 * * ? *) } }\n        Often: { Type: Schedule, Properties: { Schedule: rate(1 minute) } }',
+      ),
       'src/handler.mjs': answering('x'),
     })
     const server = await startTestServer({ dir, schedule: true })
     await server.close()
-    expect(server.lines).toContain('schedule Nightly (cron(0 3 * * ? *)) is not fired locally: pass --schedule-every 1m to fire it')
+    expect(server.lines).toContain(
+      'schedule Nightly (cron(0 3 * * ? *)) is not fired locally: pass --schedule-every 1m to fire it',
+    )
   })
 })
 
 describe('lamina dev: bad input', () => {
-  const start = (dir: string, extra = {}) => startDevServer({ dir, port: 0, watch: false, print: () => {}, startFunction: startLocalFunction, ...extra })
+  const start = (dir: string, extra = {}) =>
+    startDevServer({ dir, port: 0, watch: false, print: () => {}, startFunction: startLocalFunction, ...extra })
 
   it('an example folder that does not exist', async () => {
     await expect(start('examples/nope')).rejects.toThrow(
@@ -108,7 +132,9 @@ describe('lamina dev: bad input', () => {
   })
 
   it('a folder without a template', async () => {
-    await expect(start(exampleFolder({ 'src/handler.mjs': answering('x') }))).rejects.toThrow(/no template\.yaml in .*: add a SAM template .* or pass --handler <file\.export>/)
+    await expect(start(exampleFolder({ 'src/handler.mjs': answering('x') }))).rejects.toThrow(
+      /no template\.yaml in .*: add a SAM template .* or pass --handler <file\.export>/,
+    )
   })
 
   it('a handler whose source does not exist', async () => {
@@ -122,16 +148,19 @@ describe('lamina dev: bad input', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
     const port = (blocker.address() as { port: number }).port
     try {
-      await expect(start(exampleFolder({ 'template.yaml': httpTemplate(), 'src/handler.mjs': answering('x') }), { port })).rejects.toThrow(
-        `port ${port} is in use: stop what is using it or pass --port <another>`,
-      )
+      await expect(
+        start(exampleFolder({ 'template.yaml': httpTemplate(), 'src/handler.mjs': answering('x') }), { port }),
+      ).rejects.toThrow(`port ${port} is in use: stop what is using it or pass --port <another>`)
     } finally {
       blocker.close()
     }
   })
 
   it('serves one handler without a template when given --handler', async () => {
-    const server = await startTestServer({ dir: exampleFolder({ 'src/handler.mjs': answering('no template') }), handler: 'src/handler.handler' })
+    const server = await startTestServer({
+      dir: exampleFolder({ 'src/handler.mjs': answering('no template') }),
+      handler: 'src/handler.handler',
+    })
     try {
       expect(await (await fetch(`${server.url}/any/path`)).text()).toBe('no template')
     } finally {

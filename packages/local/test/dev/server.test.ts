@@ -18,7 +18,9 @@ const url = (path: string) => `${server.url}${path}`
 describe('lamina dev: HTTP API (v2) routes from the template', () => {
   it('turns a request into the HTTP API event of its route and answers with status, headers and every cookie', async () => {
     // Act
-    const response = await fetch(url('/items/42?tag=a&tag=b'), { headers: { cookie: 'x=1; y=2', accept: 'text/plain' } })
+    const response = await fetch(url('/items/42?tag=a&tag=b'), {
+      headers: { cookie: 'x=1; y=2', accept: 'text/plain' },
+    })
     // Assess
     expect(response.status).toBe(200)
     expect(response.headers.get('x-stage')).toBe('local')
@@ -38,10 +40,18 @@ describe('lamina dev: HTTP API (v2) routes from the template', () => {
 
   it('prefers a literal route over a path parameter, and passes a POST body as text', async () => {
     const special = await (await fetch(url('/items/special'))).json()
-    const created = await fetch(url('/items'), { method: 'POST', body: '{"sku":"mug"}', headers: { 'content-type': 'application/json' } })
+    const created = await fetch(url('/items'), {
+      method: 'POST',
+      body: '{"sku":"mug"}',
+      headers: { 'content-type': 'application/json' },
+    })
     expect(special).toMatchObject({ routeKey: 'GET /items/special', pathParameters: null })
     expect(created.status).toBe(201)
-    expect(await created.json()).toMatchObject({ routeKey: 'POST /items', body: '{"sku":"mug"}', isBase64Encoded: false })
+    expect(await created.json()).toMatchObject({
+      routeKey: 'POST /items',
+      body: '{"sku":"mug"}',
+      isBase64Encoded: false,
+    })
   })
 
   it('passes a binary body base64-encoded, as API Gateway does', async () => {
@@ -74,7 +84,12 @@ describe('lamina dev: HTTP API (v2) routes from the template', () => {
 
 describe('lamina dev: other HTTP sources and failures', () => {
   it('gives a REST API (Api event) route the v1 event: multi-value headers both ways, a binary answer', async () => {
-    const response = await fetch(url('/legacy/a/b'), { headers: [['x-tag', 'one'], ['x-tag', 'two']] })
+    const response = await fetch(url('/legacy/a/b'), {
+      headers: [
+        ['x-tag', 'one'],
+        ['x-tag', 'two'],
+      ],
+    })
     expect(response.status).toBe(200)
     expect(response.headers.get('x-resource')).toBe('/legacy/{proxy+}')
     expect(response.headers.get('x-proxy')).toBe('a/b')
@@ -88,7 +103,11 @@ describe('lamina dev: other HTTP sources and failures', () => {
     expect(response.status).toBe(502)
     expect(text).toBe('{"message":"Internal server error"}')
     const record = server.history.list().findLast((entry) => entry.label === 'GET /broken')
-    expect(record).toMatchObject({ ok: false, error: { errorType: 'Error' }, logs: expect.arrayContaining(['about to fail']) })
+    expect(record).toMatchObject({
+      ok: false,
+      error: { errorType: 'Error' },
+      logs: expect.arrayContaining(['about to fail']),
+    })
   })
 
   it('answers a function past its timeout with 504, and the next call starts a fresh process', async () => {
@@ -120,7 +139,8 @@ describe('lamina dev: streaming', () => {
       await functionWaiting
       for (const waiting of held) waiting.end('go')
       let rest = ''
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value)
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+        rest += new TextDecoder().decode(chunk.value)
       // Assess
       expect(response.status).toBe(206)
       expect(response.headers.get('x-streamed')).toBe('yes')
@@ -144,10 +164,19 @@ describe('lamina dev: SQS batches', () => {
     // Assess
     const answer = await response.json()
     expect(response.status).toBe(200)
-    expect(answer.messages.map((message: { body: string }) => message.body)).toEqual(['plain text', '{"fail":true}', '{"id":3}'])
+    expect(answer.messages.map((message: { body: string }) => message.body)).toEqual([
+      'plain text',
+      '{"fail":true}',
+      '{"id":3}',
+    ])
     expect(answer.failed).toEqual([answer.messages[1].messageId])
     const record = server.history.list().findLast((entry) => entry.source === 'sqs')
-    expect(record).toMatchObject({ label: 'SQS Orders', summary: '1 of 3 failed', ok: false, logs: ['processed 2 of 3'] })
+    expect(record).toMatchObject({
+      label: 'SQS Orders',
+      summary: '1 of 3 failed',
+      ok: false,
+      logs: ['processed 2 of 3'],
+    })
     expect((record?.event as { Records: { eventSourceARN: string }[] }).Records[0]?.eventSourceARN).toBe(
       'arn:aws:sqs:us-east-1:123456789012:Orders',
     )
@@ -173,7 +202,12 @@ describe('lamina dev: inspector endpoints', () => {
     await fetch(url('/items/7'))
     const list = await (await fetch(url('/_lamina/invocations'))).json()
     const unknown = await fetch(url('/_lamina/nope'))
-    expect(list.at(-1)).toMatchObject({ label: 'GET /items/7', status: 200, source: 'http', functionName: 'shop-items-local' })
+    expect(list.at(-1)).toMatchObject({
+      label: 'GET /items/7',
+      status: 200,
+      source: 'http',
+      functionName: 'shop-items-local',
+    })
     expect(unknown.status).toBe(404)
     expect((await unknown.json()).message).toMatch(/GET \/_lamina\/events/)
   })

@@ -5,9 +5,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startLocalFunction } from '../../../src/runtime/local-function.js'
 import type { NewRecord } from '../../../src/dev/history.js'
 import { type DevServer, type DevServerOptions, startDevServer } from '../../../src/dev/server.js'
+import { startLocalFunction } from '../../../src/runtime/local-function.js'
 
 export const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url))
 
