@@ -9,7 +9,11 @@ const packageCoverage = (lines: number, branches: number) => ({ lines, branches,
 
 export default defineConfig({
   resolve: {
-    alias: [{ find: /^@lamina\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` }],
+    alias: [
+      { find: /^@lamina\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` },
+      // Core's execution modes are subpath entries (`@lamina/core/stream`, `@lamina/core/durable`).
+      { find: /^@lamina\/core\/(stream|durable)$/, replacement: `${root}packages/core/src/modes/$1.ts` },
+    ],
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
