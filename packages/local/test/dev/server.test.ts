@@ -177,7 +177,7 @@ describe('lamina dev: SQS batches', () => {
       ok: false,
       logs: ['processed 2 of 3'],
     })
-    expect((record?.event as { Records: { eventSourceARN: string }[] }).Records[0]?.eventSourceARN).toBe(
+    expect((record?.event as { Records: { eventSourceARN: string }[] } | undefined)?.Records[0]?.eventSourceARN).toBe(
       'arn:aws:sqs:us-east-1:123456789012:Orders',
     )
   })
