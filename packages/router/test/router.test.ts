@@ -1,6 +1,6 @@
 import { wrap } from '@lamina/core'
 import { errorMapper } from '@lamina/errors'
-import { router } from '@lamina/router'
+import { type HttpEvent, router } from '@lamina/router'
 import { createContext, events, type HttpAnswer, httpSources } from '@lamina/testing'
 import { validator } from '@lamina/validator'
 import { describe, expect, it } from 'vitest'
@@ -23,9 +23,11 @@ const api = () =>
     .get('/users/{id}/orders/{orderId}', echo('order'))
     .get('/files/{proxy+}', echo('file'))
 
-const handlerOf = (app = api()) => wrap<unknown>().use(errorMapper()).handler(app)
+type App = (event: HttpEvent, context: any, options?: any) => Promise<unknown>
+const handlerOf = (app: App) => wrap<HttpEvent>().use(errorMapper()).handler(app)
 
-const call = async (event: object, app = api()) => (await handlerOf(app)(event, createContext())) as HttpAnswer
+const call = async (event: object, app: App = api()) =>
+  (await handlerOf(app)(event as HttpEvent, createContext())) as HttpAnswer
 const routeOf = (answer: HttpAnswer) => JSON.parse(answer.body) as { route: string; params: Record<string, string> }
 
 describe.each(httpSources)('router on $name', ({ factory }) => {
@@ -232,7 +234,11 @@ describe('a route whose handler is a whole chain', () => {
   it('takes a wrap() chain as a route handler', async () => {
     // Prepare
     const route = wrap<{ pathParameters: { id: string } }>()
-      .use({ before: (request) => void (request.internal.seen = true) })
+      .use({
+        before: (request) => {
+          request.internal.seen = true
+        },
+      })
       .handler(async (event) => ({ statusCode: 200, body: event.pathParameters.id }))
     // Act
     const answer = await call(events.functionUrl({ path: '/things/x1' }), router().get('/things/{id}', route))
@@ -243,7 +249,7 @@ describe('a route whose handler is a whole chain', () => {
   it('runs router-wide middlewares around every route', async () => {
     // Prepare
     const trace: string[] = []
-    const outer = wrap<unknown>()
+    const outer = wrap<HttpEvent>()
       .use({ before: () => void trace.push('outer before'), after: () => void trace.push('outer after') })
       .handler(
         router().get('/a', [{ before: () => void trace.push('route before') }], () => ({ statusCode: 200, body: '' })),
