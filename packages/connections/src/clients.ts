@@ -1,4 +1,5 @@
 import type { Middleware } from '@lamina/core'
+import { traceSdkClient } from './tracing.js'
 
 /** Creates a client. Runs once per container, on first use; may be async (the promise is shared). */
 export type ClientFactory<T = unknown> = () => T
@@ -64,14 +65,20 @@ function slotOf(name: string, spec: unknown): Slot {
 }
 
 function use(slot: Slot): unknown {
-  if (slot.ready) return slot.value
+  if (slot.ready) {
+    // A client made before the OpenTelemetry mode loaded gets its spans from its next use.
+    traceSdkClient(slot.resolved ?? slot.value)
+    return slot.value
+  }
   // A throwing factory leaves the slot empty: the next use tries again.
   const value = slot.create()
   slot.ready = true
   slot.value = value
+  traceSdkClient(value)
   if (isThenable(value)) {
     value.then(
       (client) => {
+        traceSdkClient(client)
         if (slot.value === value) slot.resolved = client
       },
       // A rejected creation is not cached as the client: the next use creates again.

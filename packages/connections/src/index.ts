@@ -9,3 +9,5 @@ export type {
   ClientsOptions,
 } from './clients.js'
 export { clients } from './clients.js'
+export type { OutgoingSpan, OutgoingTracing, TracedFetchOptions } from './tracing.js'
+export { tracedFetch } from './tracing.js'

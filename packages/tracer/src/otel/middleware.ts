@@ -64,7 +64,7 @@ export function otelTracing(options: OtelTracingOptions): Middleware<{ context: 
     const attributes = invocationAttributes(request.event, request.context, coldStart)
     coldStart = false
     const span = tracer.startSpan(name, { kind: api.SpanKind.SERVER, attributes }, parent)
-    setSpans(request, { span, previous, steps: new Map() })
+    setSpans(request, { span, box, previous, steps: new Map() })
     box.context = api.trace.setSpan(parent, span)
     ;(request.context as Partial<OtelTracingContext>).tracer = tracer
   }
@@ -127,6 +127,9 @@ export function otelTracing(options: OtelTracingOptions): Middleware<{ context: 
         }
       }
       span.end()
+      // enterWith in `before` also reached the caller's flow when the chain went on synchronously
+      // (the runtime's loop, a test calling the handler): emptying the box ends it there too.
+      opened.box.context = undefined
       invocationContexts.enter(opened.previous ?? { context: undefined })
       // Sent before the invocation answers: the environment may be frozen right after it.
       const remaining = request.context?.getRemainingTimeInMillis?.()

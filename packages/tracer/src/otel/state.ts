@@ -5,6 +5,8 @@ import type { ContextBox } from './context-manager.js'
 /** One invocation's spans, on its own request: overlapping invocations never share them. */
 export interface InvocationSpans {
   span: Span
+  /** The box this invocation's flow holds: emptied when it ends, so a flow it leaked into sees no span. */
+  box: ContextBox
   /** The flow's box before this invocation entered its own (restored in cleanup). */
   previous: ContextBox | undefined
   /** Child spans open for the lifecycle hooks' steps ("validator.before", "handler"). */
