@@ -17,13 +17,15 @@ export interface CliIo {
   err?: (line: string) => void
 }
 
-type Command = (args: string[]) => Promise<number>
+type Command = (args: string[], io: CliIo) => Promise<number>
 
 // Loaded on demand: `lamina dev` does not pay for esbuild, `lamina build` not for the server.
+// invoke and build write to the process's own streams (their output depends on whether it is a
+// terminal); dev's lines go where the caller says.
 const commands: Record<string, () => Promise<Command>> = {
   dev: async () => (await import('./dev/command.js')).devCommand,
-  invoke: async () => (await import('./commands/invoke.js')).invokeCommand,
-  build: async () => (await import('./commands/build.js')).buildCommand,
+  invoke: async () => (args) => import('./commands/invoke.js').then(({ invokeCommand }) => invokeCommand(args)),
+  build: async () => (args) => import('./commands/build.js').then(({ buildCommand }) => buildCommand(args)),
 }
 
 /** Runs the command line `args` (without `node lamina`); resolves with the exit code. */
@@ -41,7 +43,7 @@ export async function main(args: string[], io: CliIo = {}): Promise<number> {
     return 2
   }
   try {
-    return await (await load())(rest)
+    return await (await load())(rest, { out, err })
   } catch (error) {
     err(`lamina ${name}: ${(error as Error)?.message ?? String(error)}`)
     return 1
