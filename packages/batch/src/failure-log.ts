@@ -41,13 +41,8 @@ function read(value: unknown, key: string): unknown {
 /** name, message and stack of anything thrown, each read once and guarded, secrets masked. */
 export function describeThrown(value: unknown): { name: string; message: string; stack?: string } {
   if ((typeof value !== 'object' && typeof value !== 'function') || value === null) {
-    let text: string
-    try {
-      text = typeof value === 'symbol' ? value.toString() : String(value)
-    } catch {
-      text = '[a value that cannot be printed]'
-    }
-    return { name: typeof value, message: safeText(text) }
+    // String() of a primitive cannot throw; a symbol needs toString() (template literals refuse it).
+    return { name: typeof value, message: safeText(typeof value === 'symbol' ? value.toString() : String(value)) }
   }
   const name = read(value, 'name')
   const message = read(value, 'message')

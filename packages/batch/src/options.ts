@@ -47,7 +47,7 @@ function readConcurrency(value: unknown, fifo: unknown): number {
   if (value === undefined) return Number.POSITIVE_INFINITY
   if (typeof value !== 'number' || !(Number.isInteger(value) || value === Number.POSITIVE_INFINITY) || value < 1) {
     fail(
-      `concurrency must be a whole number of records, 1 or more (default: all at once); got ${describe(value)} ${typeof value === 'number' ? value : ''}.`,
+      `concurrency must be a whole number of records, 1 or more (default: all at once); got ${typeof value === 'number' ? value : describe(value)}.`,
     )
   }
   if (fifo === true || (typeof fifo === 'object' && fifo !== null)) {

@@ -47,21 +47,27 @@ async function validate(schema: StandardSchemaV1, payload: unknown): Promise<unk
   return outcome.value
 }
 
-/** Settles with `work`, or rejects at the cutoff; `work`'s own later rejection is handled here. */
-function untilCutoff(work: Promise<unknown>, signal: AbortSignal): Promise<unknown> {
+/**
+ * Calls `start` and settles with what it returns, or rejects at the cutoff (`work`'s own later
+ * rejection is handled here). Past the cutoff already, `start` is never called.
+ */
+function untilCutoff(start: () => unknown, signal: AbortSignal): Promise<unknown> {
+  if (signal.aborted) return Promise.reject(new RecordDeadlineError(false))
   return new Promise((resolve, reject) => {
     const stop = () => reject(new RecordDeadlineError(true))
     signal.addEventListener('abort', stop, { once: true })
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', stop)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', stop)
-        reject(error)
-      },
-    )
+    Promise.resolve()
+      .then(start)
+      .then(
+        (value) => {
+          signal.removeEventListener('abort', stop)
+          resolve(value)
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', stop)
+          reject(error)
+        },
+      )
   })
 }
 
@@ -123,7 +129,7 @@ export function startRecordRun(input: RecordRunInput): RecordRun {
   }
 
   const handle = async (record: unknown): Promise<void> => {
-    const index = indexes.get(record) ?? -1
+    const index = indexes.get(record) as number
     const itemIdentifier = itemIdentifierOf(source, record)
     let payload: unknown
     let release: (() => void) | undefined
@@ -131,14 +137,10 @@ export function startRecordRun(input: RecordRunInput): RecordRun {
       if (signal.aborted) throw new RecordDeadlineError(false)
       if (input.limiter)
         release = await input.limiter.acquire().catch(() => Promise.reject(new RecordDeadlineError(false)))
-      if (signal.aborted) throw new RecordDeadlineError(false)
       payload = await payloadOf(source, record, input.payload)
       const value = input.schema ? await validate(input.schema, payload) : payload
       const meta = { source, record, index, itemIdentifier: itemIdentifier ?? '', signal, context: input.context }
-      await untilCutoff(
-        Promise.resolve().then(() => input.record(value, meta)),
-        signal,
-      )
+      await untilCutoff(() => input.record(value, meta), signal)
     } catch (error) {
       report(index, itemIdentifier, error, payload)
       throw throwable(error)
@@ -147,5 +149,5 @@ export function startRecordRun(input: RecordRunInput): RecordRun {
     }
   }
 
-  return { handle, failures, notStarted, indexOf: (record) => indexes.get(record) ?? -1 }
+  return { handle, failures, notStarted, indexOf: (record) => indexes.get(record) as number }
 }

@@ -21,7 +21,8 @@ describe('batch() options, checked at init', () => {
     ],
     ['a logger without error()', { record, logger: { warn() {} } }, 'logger must have warn() and error()'],
     ['concurrency 0', { record, concurrency: 0 }, 'concurrency must be a whole number'],
-    ['fractional concurrency', { record, concurrency: 1.5 }, 'concurrency must be a whole number'],
+    ['fractional concurrency', { record, concurrency: 1.5 }, 'got 1.5'],
+    ['concurrency as text', { record, concurrency: '4' }, 'got the string "4"'],
     ['concurrency with fifo', { record, concurrency: 2, fifo: true }, 'concurrency has no meaning with fifo'],
     ['fifo that is a string', { record, fifo: 'yes' }, 'fifo must be true, false or { skipGroupOnError: true }'],
     [

@@ -65,7 +65,34 @@ describe('s3Objects()', () => {
     expect(literal?.key).toBe('100% done')
   })
 
+  it('leaves out what a deletion or a sparse event does not carry', () => {
+    // Prepare
+    const notification = { Records: [{ eventSource: 'aws:s3', s3: { bucket: { name: 'b' }, object: { key: 'k' } } }] }
+    const bridged = { source: 'aws.s3', detail: { bucket: { name: 'b' }, object: { key: 'k' } } }
+
+    // Act
+    const objects = [...s3Objects(notification), ...s3Objects(bridged)]
+
+    // Assess
+    for (const object of objects) {
+      expect(object).toMatchObject({ eventName: '', eventTime: '', region: '', key: 'k', bucket: 'b' })
+      expect([object.size, object.eTag, object.versionId, object.sequencer]).toEqual([
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+      ])
+    }
+  })
+
   it.each([
+    ['null', null, 'Expected an S3 event notification'],
+    ['a record without s3', { Records: [{ eventSource: 'aws:s3' }] }, 'Expected an S3 event record'],
+    [
+      'an EventBridge event with a bucket but no object',
+      { source: 'aws.s3', detail: { bucket: { name: 'b' } } },
+      'detail.object.key',
+    ],
     ['a plain object', { hello: 'world' }, 'Expected an S3 event notification'],
     ['text that is not JSON', 'not json', 'the text is not JSON'],
     ['a record that is not from S3', { Records: [{ eventSource: 'aws:sqs' }] }, 'Expected an S3 event record'],

@@ -51,12 +51,12 @@ describe('batch() on Kinesis', () => {
 describe('batch() on DynamoDB Streams', () => {
   it('gives the schema the images as plain objects and reports failures by SequenceNumber', async () => {
     // Prepare
-    const changes: DynamoDBChange[] = []
+    const changes: unknown[] = []
     const handler = batch({
       source: 'dynamodb',
       schema: z.object({ eventName: z.literal('INSERT'), newImage: z.object({ id: z.string(), total: z.number() }) }),
       logger: collectingLogger(),
-      record: (change) => void changes.push(change as DynamoDBChange),
+      record: (change) => void changes.push(change),
     })
     const event = events.dynamodbStream([
       { id: { S: 'o-1' }, total: { N: '12.5' } },
@@ -92,6 +92,31 @@ describe('batch() on DynamoDB Streams', () => {
         oldImage: { id: 'o-1', tags: null },
       },
     ])
+  })
+
+  it('gives a REMOVE only its keys and old image, and a record without stream data empty keys', async () => {
+    // Prepare
+    const changes: DynamoDBChange[] = []
+    const handler = batch({ source: 'dynamodb', record: (change) => void changes.push(change) })
+    const event = events.dynamodbStream([{ id: { S: 'gone' } }, { id: { S: 'odd' } }])
+    const [removed, bare] = event.Records as [(typeof event.Records)[0], (typeof event.Records)[0]]
+    removed.eventName = 'REMOVE'
+    removed.dynamodb = { ...removed.dynamodb, OldImage: { id: { S: 'gone' } } }
+    delete removed.dynamodb.NewImage
+    const { dynamodb: _, ...withoutStream } = bare
+    event.Records[1] = withoutStream
+
+    // Act
+    await handler(event, context())
+
+    // Assess
+    expect(changes).toHaveLength(2)
+    expect(changes).toEqual(
+      expect.arrayContaining([
+        { eventName: 'REMOVE', keys: { id: 'gone' }, oldImage: { id: 'gone' } },
+        { eventName: 'INSERT', keys: {} },
+      ]),
+    )
   })
 
   it('fails a record whose image unmarshall refuses (an attribute type it does not know) as invalid', async () => {
