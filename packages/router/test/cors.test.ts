@@ -32,7 +32,8 @@ const headerOf = (answer: HttpAnswer, name: string) => {
   return Array.isArray(found) ? found.join(', ') : (found as string | undefined)
 }
 
-const send = async (handler: ReturnType<typeof api>, event: object) =>
+type Handler = (event: HttpEvent, context: ReturnType<typeof createContext>) => Promise<unknown>
+const send = async (handler: Handler, event: object) =>
   (await handler(event as HttpEvent, createContext())) as HttpAnswer
 
 describe.each(httpSources)('cors() before errorMapper, on $name', ({ factory }) => {
@@ -100,7 +101,7 @@ describe.each(httpSources)('cors() before errorMapper, on $name', ({ factory }) 
 })
 
 describe('cors() options', () => {
-  const get = (handler: ReturnType<typeof api>, headers: Record<string, string>) =>
+  const get = (handler: Handler, headers: Record<string, string>) =>
     send(handler, events.apiGatewayV2({ path: '/orders', headers }))
 
   it("allows any origin by default with '*', on every answer and without Vary", async () => {
