@@ -27,8 +27,11 @@ export interface PutEventsCall {
   headers: IncomingMessage['headers']
 }
 
-/** How one entry is answered: `undefined` publishes it, an object fails it. */
-export type EntryAnswer = { errorCode: string; errorMessage?: string } | undefined
+/**
+ * How one entry is answered: `undefined` publishes it, an object fails it, `'omit'` leaves its
+ * result out of the answer (a malformed answer, to test what a client makes of one).
+ */
+export type EntryAnswer = { errorCode: string; errorMessage?: string } | 'omit' | undefined
 
 /** Decides each entry's answer; `call` counts PutEvents calls from 1. */
 export type EntryAnswerer = (entry: ReceivedEntry, call: number) => EntryAnswer
@@ -107,8 +110,9 @@ export async function startEventBridgeServer(): Promise<EventBridgeServer> {
       return
     }
     let failed = 0
-    const results = entries.map((entry) => {
+    const results = entries.flatMap((entry) => {
       const answer = answerer(entry, calls.length)
+      if (answer === 'omit') return []
       if (answer !== undefined) {
         failed++
         return { ErrorCode: answer.errorCode, ErrorMessage: answer.errorMessage ?? `${answer.errorCode} (test server)` }

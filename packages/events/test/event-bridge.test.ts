@@ -93,6 +93,26 @@ describe('eventBridge({ detail }): a detail that fails', () => {
     )
   })
 
+  test('issue paths name array positions and object keys (zod and valibot alike); long messages and keys are cut', async () => {
+    const lines = z.object({ lines: z.array(z.object({ sku: z.string() })) })
+    const longKey = 'k'.repeat(500)
+    const long = v.object({
+      [longKey]: v.pipe(
+        v.string(),
+        v.check(() => false, 'm'.repeat(1000)),
+      ),
+    })
+
+    const fromZod = await through(eventBridge({ detail: lines }), orderPlaced({ lines: [{ sku: 'a' }, { sku: 7 }] }))
+    const fromValibot = await through(eventBridge({ detail: long }), orderPlaced({ [longKey]: 'x' }))
+
+    expect(fromZod.error?.issues[0]?.path).toEqual(['detail', 'lines', 1, 'sku'])
+    expect(fromZod.error?.message).toContain('detail.lines.1.sku: ')
+    const [issue] = fromValibot.error?.issues ?? []
+    expect(String(issue?.path[1]).length).toBe(128)
+    expect(issue?.message.length).toBe(256)
+  })
+
   test('the message lists at most three issues and counts the rest', async () => {
     const schema = z.object({ a: z.string(), b: z.string(), c: z.string(), d: z.string(), e: z.string() })
 

@@ -30,8 +30,8 @@ function deliver(template: string, values: SchedulerContext = filledIn): unknown
 
 async function run(middleware: ReturnType<typeof schedulerInput>, event: unknown) {
   let seen: { event: unknown; scheduler: unknown } | undefined
-  const chain = wrap(async (event: unknown, context: { scheduler?: unknown }) => {
-    seen = { event, scheduler: context.scheduler }
+  const chain = wrap(async (event: unknown, context: object) => {
+    seen = { event, scheduler: (context as { scheduler?: unknown }).scheduler }
   }).use(middleware)
   const error = await chain(event, createContext()).then(
     () => undefined,
@@ -74,6 +74,13 @@ describe('schedulerInput(schema)', () => {
     expect(error?.message).toMatch(
       /^The EventBridge Scheduler input did not pass validation: report: .+ Scheduler retries/,
     )
+  })
+
+  test('an input that fails as a whole is an issue at the root', async () => {
+    const { error } = await run(schedulerInput(z.string()), { report: 'daily' })
+
+    expect(error?.issues).toEqual([{ path: [], message: expect.any(String) }])
+    expect(error?.message).toMatch(/did not pass validation: \(root\): /)
   })
 
   test('context attributes Scheduler did not fill in (the template itself, missing ones, a bad attempt) are refused', async () => {
