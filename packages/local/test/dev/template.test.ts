@@ -1,0 +1,179 @@
+// Reading SAM templates: functions, their sources, their event sources, and routing between them.
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { createRouter } from '../../src/dev/routes.js'
+import { type FunctionSpec, functionFromHandler, loadTemplate } from '../../src/dev/template.js'
+import { exampleFolder, fixtures } from './support/dev-server.js'
+
+const examples = fileURLToPath(new URL('../../../../examples/', import.meta.url))
+
+describe('loadTemplate', () => {
+  it("reads the examples' templates: the source entry point, routes, settings from Globals", () => {
+    const [orders] = loadTemplate(join(examples, 'orders-api')).functions
+    const [hello] = loadTemplate(join(examples, 'hello')).functions
+    expect(orders).toMatchObject({
+      id: 'OrdersFunction',
+      handler: 'src/handler.handler',
+      entry: join(examples, 'orders-api/src/handler.ts'),
+      timeoutSeconds: 10,
+      memoryMb: 512,
+      environment: { POWERTOOLS_SERVICE_NAME: 'orders-api' },
+      routes: [{ method: 'POST', path: '/orders', format: 'v2' }],
+    })
+    expect(hello).toMatchObject({
+      handler: 'src/handler.handler',
+      timeoutSeconds: 3,
+      routes: [{ method: 'GET', path: '/', format: 'v2' }],
+    })
+  })
+
+  it('reads short-form tags, parameters, queues, schedules and Function URLs', () => {
+    const { functions } = loadTemplate(join(fixtures, 'shop'))
+    const byId = Object.fromEntries(functions.map((fn) => [fn.id, fn])) as Record<string, FunctionSpec>
+    expect(byId.ItemsFunction).toMatchObject({
+      functionName: 'shop-items-local',
+      environment: { STAGE: 'local', QUEUE_ARN: 'Orders.Arn' },
+      routes: [
+        { method: 'GET', path: '/items/{id}' },
+        { method: 'POST', path: '/items' },
+        { method: 'GET', path: '/items/special' },
+      ],
+    })
+    expect(byId.LegacyFunction?.routes).toEqual([{ method: 'ANY', path: '/legacy/{proxy+}', format: 'v1' }])
+    expect(byId.QueueFunction?.queues).toEqual(['Orders'])
+    expect(byId.TickFunction?.schedules).toEqual([{ rule: 'shop-tick', expression: 'rate(5 minutes)' }])
+    expect(byId.SleepyFunction?.timeoutSeconds).toBe(1)
+  })
+
+  it('payload format 1.0 on an HttpApi, a catch-all HttpApi, a streaming Function URL, Sub with pseudo parameters', () => {
+    const dir = exampleFolder({
+      'template.yaml': `
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: fn.handler
+      FunctionName: !Sub '\${AWS::Region}-\${AWS::AccountId}-\${AWS::StackName}'
+      Environment: { Variables: { ARN: !GetAtt [Table, Arn], ODD: !Join [',', [a, b]], ON: true } }
+      Events:
+        Old: { Type: HttpApi, Properties: { Path: /old, Method: '*', PayloadFormatVersion: '1.0' } }
+        All: { Type: HttpApi }
+        Queue: { Type: SQS, Properties: { Queue: arn:aws:sqs:us-east-1:123456789012:jobs } }
+        Ref: { Type: SQS, Properties: { Queue: !Ref Jobs } }
+        Later: { Type: ScheduleV2, Properties: { ScheduleExpression: rate(1 hour) } }
+        Broken: not an event
+  Url:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: fn.handler
+      FunctionUrlConfig: { AuthType: NONE, InvokeMode: RESPONSE_STREAM }
+  Table: { Type: AWS::DynamoDB::Table }
+`,
+      'fn.js': 'export const handler = () => 1',
+    })
+    const [fn, url] = loadTemplate(dir).functions as [FunctionSpec, FunctionSpec]
+    expect(fn.functionName).toBe('us-east-1-123456789012-StackName')
+    expect(fn.environment).toEqual({ ARN: 'Table.Arn', ON: 'true' })
+    expect(fn.routes).toEqual([
+      { method: 'ANY', path: '/old', format: 'v1' },
+      { method: 'ANY', path: '$default', format: 'v2' },
+    ])
+    expect(fn.queues).toEqual(['jobs', 'Jobs'])
+    expect(fn.schedules).toEqual([{ rule: 'Later', expression: 'rate(1 hour)' }])
+    expect(url).toMatchObject({
+      streaming: true,
+      routes: [{ method: 'ANY', path: '$default', format: 'url' }],
+      handler: 'fn.handler',
+    })
+  })
+
+  it.each([
+    ['Resources: [', /template\.yaml is not valid YAML \(.*\): fix the template/],
+    ['Description: nothing', /template\.yaml has no Resources: add an AWS::Serverless::Function under Resources/],
+    ['Resources: { Q: { Type: AWS::SQS::Queue } }', /declares no AWS::Serverless::Function: add one under Resources/],
+    [
+      'Resources: { F: { Type: AWS::Serverless::Function, Properties: { Handler: nodot } } }',
+      /function F has no Handler of the form file\.export: set Handler: handler\.handler/,
+    ],
+    [
+      'Resources: { F: { Type: AWS::Serverless::Function, Metadata: { BuildProperties: { EntryPoints: [src/app.ts] } }, Properties: { Handler: app.handler } } }',
+      /function F: its handler source src\/app\.ts does not exist/,
+    ],
+  ])('refuses %j with what to do', (text, message) => {
+    expect(() => loadTemplate(exampleFolder({ 'template.yaml': text }))).toThrow(message)
+  })
+
+  it('a --handler without template answers every request', () => {
+    const dir = exampleFolder({ 'lib/app.cjs': 'exports.main = () => 1' })
+    expect(functionFromHandler(dir, 'lib/app.main').functions[0]).toMatchObject({
+      handler: 'lib/app.main',
+      routes: [{ method: 'ANY', path: '$default' }],
+    })
+  })
+})
+
+const spec = (id: string, routes: FunctionSpec['routes']): FunctionSpec => ({
+  id,
+  functionName: id,
+  handler: `${id}.handler`,
+  entry: id,
+  timeoutSeconds: 3,
+  memoryMb: 128,
+  environment: {},
+  routes,
+  queues: [],
+  schedules: [],
+  streaming: false,
+})
+
+describe('createRouter', () => {
+  const router = createRouter([
+    spec('Get', [{ method: 'GET', path: '/items/{id}', format: 'v2' }]),
+    spec('Special', [{ method: 'GET', path: '/items/special', format: 'v2' }]),
+    spec('Files', [{ method: 'ANY', path: '/files/{proxy+}', format: 'v1' }]),
+    spec('Fallback', [{ method: 'ANY', path: '$default', format: 'v2' }]),
+  ])
+
+  it('picks the most specific route: literal, then parameter, then greedy, then $default', () => {
+    expect(router('GET', '/items/special')).toMatchObject({
+      fn: { id: 'Special' },
+      routeKey: 'GET /items/special',
+      pathParameters: undefined,
+    })
+    expect(router('GET', '/items/42')).toMatchObject({ fn: { id: 'Get' }, pathParameters: { id: '42' } })
+    expect(router('DELETE', '/files/a/b%20c')).toMatchObject({
+      fn: { id: 'Files' },
+      format: 'v1',
+      pathParameters: { proxy: 'a/b c' },
+    })
+    expect(router('GET', '/files')).toMatchObject({ fn: { id: 'Fallback' }, routeKey: '$default' })
+    expect(router('POST', '/items/42')).toMatchObject({ fn: { id: 'Fallback' } })
+    expect(router('GET', '/items/%E0%A4%A')).toMatchObject({ pathParameters: { id: '%E0%A4%A' } })
+  })
+
+  it('sends everything to a lone function without routes; finds nothing for unrouted paths among several', () => {
+    expect(createRouter([spec('Only', [])])('PATCH', '/x/y')).toMatchObject({
+      fn: { id: 'Only' },
+      routeKey: '$default',
+      format: 'v2',
+    })
+    expect(
+      createRouter([spec('A', [{ method: 'GET', path: '/a', format: 'v2' }]), spec('B', [])])('GET', '/b'),
+    ).toBeUndefined()
+    expect(createRouter([spec('Only', [])], 'alb')('GET', '/')).toMatchObject({ format: 'alb' })
+  })
+
+  it('property: a parameter route matches exactly the paths with one segment there, and gives it back', () => {
+    const segment = fc.stringMatching(/^[A-Za-z0-9._~-]{1,12}$/)
+    const only = createRouter([spec('One', [{ method: 'GET', path: '/a/{x}/b', format: 'v2' }]), spec('Two', [])])
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 4 }), (parts) => {
+        const match = only('GET', `/${parts.join('/')}`)
+        const fits = parts.length === 3 && parts[0] === 'a' && parts[2] === 'b'
+        expect(match?.pathParameters).toEqual(fits ? { x: parts[1] } : undefined)
+      }),
+    )
+  })
+})
