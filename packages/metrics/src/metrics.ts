@@ -53,18 +53,23 @@ function reportUnpublished(error: unknown): void {
   )
 }
 
-/** Adds the outcome and publishes everything the invocation recorded, if it recorded anything. */
-function publish(instance: Metrics, enabled: EnabledMetrics, functionNameDimension: boolean, request: Request): void {
+/**
+ * Adds the outcome and publishes everything the invocation recorded, if it recorded anything.
+ * True when `publishStoredMetrics` ran and returned: it has emptied metrics, dimensions and
+ * metadata itself.
+ */
+function publish(instance: Metrics, enabled: EnabledMetrics, functionNameDimension: boolean, request: Request): boolean {
   const tracked = request as TrackedRequest
   const outcome = outcomeOf(tracked[errored] === true, request.error, request.response)
   const added = addOutcomeMetrics(instance, enabled, outcome, tracked[startedAt])
   // Nothing to publish: Powertools would warn, or throw with throwOnEmptyMetrics.
-  if (!added && !instance.hasStoredMetrics()) return
+  if (!added && !instance.hasStoredMetrics()) return false
   const functionName = functionNameOf(request)
   if (functionNameDimension && functionName !== undefined) {
     instance.addDimension('function_name', functionName)
   }
   instance.publishStoredMetrics()
+  return true
 }
 
 // The methods this middleware calls, checked by shape: a second copy of Powertools (or one bundled
@@ -128,13 +133,15 @@ export function metrics(options: MetricsOptions = {}): Middleware<{ context: { m
       }
     },
     cleanup(request) {
+      let published = false
       try {
-        publish(instance, enabled, functionNameDimension, request)
+        published = publish(instance, enabled, functionNameDimension, request)
       } finally {
         // Whatever failed above (a metric the handler recorded with another unit, too many
-        // dimensions, a failed write), nothing of this invocation may land in the next one's
-        // document. After a publish these are empty already, and clearing them again is cheap.
-        clearInvocation(instance)
+        // dimensions), nothing of this invocation may land in the next one's document. A publish
+        // has emptied them already; clearing again is not free (each clear reads the environment
+        // in Powertools: six reads per invocation, measured), so only the other paths clear.
+        if (!published) clearInvocation(instance)
       }
     },
   }
