@@ -45,7 +45,7 @@ export async function main(args: string[], io: CliIo = {}): Promise<number> {
   try {
     return await (await load())(rest, { out, err })
   } catch (error) {
-    err(`lamina ${name}: ${(error as Error)?.message ?? String(error)}`)
+    err(`lamina ${name}: ${error instanceof Error ? error.message : String(error)}`)
     return 1
   }
 }

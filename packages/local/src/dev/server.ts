@@ -85,11 +85,9 @@ function exampleDir(dir: string) {
 function listen(server: ReturnType<typeof createServer>, port: number, host: string) {
   return new Promise<void>((resolvePromise, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE')
+      if (error.code === 'EADDRINUSE') {
         reject(devError(`port ${port} is in use`, 'stop what is using it or pass --port <another>'))
-      else if (error.code === 'EACCES')
-        reject(devError(`port ${port} needs privileges`, 'pass --port 3000 or another above 1023'))
-      else reject(error)
+      } else reject(devError(`cannot listen on ${host}:${port} (${error.code})`, 'check --host and --port'))
     })
     server.listen(port, host, resolvePromise)
   })

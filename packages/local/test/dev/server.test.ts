@@ -228,3 +228,16 @@ describe('lamina dev: inspector endpoints', () => {
     expect(JSON.parse(data.slice(6))).toMatchObject({ label: 'GET /items/99', status: 200 })
   })
 })
+
+describe('lamina dev: a stream that fails half way', () => {
+  it('cuts the connection after the chunks already sent: the status cannot change any more', async () => {
+    const response = await fetch(url('/stream?fail=1'))
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader()
+    const first = new TextDecoder().decode((await reader.read()).value)
+    expect(response.status).toBe(206)
+    expect(first).toBe('first chunk\n')
+    await expect(reader.read()).rejects.toThrow()
+    const record = server.history.list().findLast((entry) => entry.label === 'GET /stream')
+    expect(record).toMatchObject({ ok: false, error: { errorMessage: 'the stream broke half way' } })
+  })
+})
