@@ -1,1 +1,6 @@
-export {}
+export { backoffCap, backoffDelay } from './backoff.js'
+export type { AttemptInfo, RetryOptions } from './options.js'
+export { retry } from './retry.js'
+export type { RetryStop } from './retry-error.js'
+export { AttemptTimeoutError, RetryError } from './retry-error.js'
+export { isTransientError } from './transient.js'
