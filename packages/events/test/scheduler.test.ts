@@ -5,7 +5,7 @@ import {
   schedulerInput,
   schedulerInputTemplate,
 } from '@lamina/events'
-import { createContext } from '@lamina/testing'
+import { createContext, events } from '@lamina/testing'
 import { ValidationError } from '@lamina/validator'
 import { describe, expect, test } from 'vitest'
 import { z } from 'zod'
@@ -51,6 +51,15 @@ describe('schedulerInput(schema)', () => {
     // Assess
     expect(error).toBeUndefined()
     expect(seen).toEqual({ event: { report: 'daily', recipients: [] }, scheduler: filledIn })
+  })
+
+  test("@lamina/testing's events.scheduler() delivery: the attempt number arrives as text and is read as a number", async () => {
+    const delivery = events.scheduler({ report: 'weekly' }, { attemptNumber: '3' })
+
+    const { seen } = await run(schedulerInput(Report), delivery)
+
+    expect(seen?.event).toEqual({ report: 'weekly', recipients: [] })
+    expect(seen?.scheduler).toEqual({ ...delivery.scheduler, attemptNumber: 3 })
   })
 
   test('an input without context attributes: context.scheduler is undefined', async () => {

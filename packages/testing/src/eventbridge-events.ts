@@ -27,3 +27,34 @@ export function scheduled(rule = 'lamina-schedule'): ScheduledEvent {
     resources: [`arn:aws:events:us-east-1:123456789012:rule/${rule}`],
   } as ScheduledEvent
 }
+
+/** The values EventBridge Scheduler fills in for its context attributes (all strings, as it writes them). */
+export interface SchedulerAttributes {
+  scheduleArn: string
+  scheduledTime: string
+  executionId: string
+  attemptNumber: string
+}
+
+/**
+ * What EventBridge Scheduler delivers for a schedule whose input carries its context attributes
+ * under `scheduler` (as `schedulerInputTemplate` of @lamina/events writes it): your input, plus
+ * the values Scheduler fills in. Without an input, Scheduler delivers exactly what you gave it.
+ */
+export function scheduler<TInput extends object>(
+  input: TInput,
+  attributes: Partial<SchedulerAttributes> = {},
+): TInput & { scheduler: SchedulerAttributes } {
+  const scheduledTime = new Date()
+  scheduledTime.setUTCSeconds(0, 0)
+  return {
+    ...input,
+    scheduler: {
+      scheduleArn: 'arn:aws:scheduler:us-east-1:123456789012:schedule/default/lamina-schedule',
+      scheduledTime: scheduledTime.toISOString().replace('.000Z', 'Z'),
+      executionId: randomUUID().replaceAll('-', '').slice(0, 16),
+      attemptNumber: '1',
+      ...attributes,
+    },
+  }
+}

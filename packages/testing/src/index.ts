@@ -1,10 +1,11 @@
-import { eventBridge, scheduled } from './eventbridge-events.js'
+import { eventBridge, scheduled, scheduler } from './eventbridge-events.js'
 import { alb, apiGatewayV1, apiGatewayV2, functionUrl } from './http-events.js'
 import { dynamodbStream, kinesis, s3, s3EventBridge, sns, sqs } from './record-events.js'
 
 export type { ContextOptions } from './context.js'
 export { createContext } from './context.js'
 export { lambdaEnvironmentDefaults, setLambdaEnvironment } from './environment.js'
+export type { SchedulerAttributes } from './eventbridge-events.js'
 export type { HostileValue } from './hostile-values.js'
 export { errorProperties, hostileValues } from './hostile-values.js'
 export type { HttpRequestInput } from './http-events.js'
@@ -29,6 +30,7 @@ export const events = {
   kinesis,
   eventBridge,
   scheduled,
+  scheduler,
 }
 
 /** The HTTP factories, for tests that run the same case through every HTTP source. */
