@@ -60,7 +60,8 @@ const work = (logger: Logger, metrics: Metrics, order: CreateOrder) => {
   metrics.addMetric('OrdersPlaced', MetricUnit.Count, 1)
   return { statusCode: 201, headers: json, body: JSON.stringify({ sku: order.sku, quantity: order.quantity }) }
 }
-const issuesOf = (error: { issues: { path: PropertyKey[]; message: string }[] }) => error.issues.map((issue) => ({ path: issue.path, message: issue.message }))
+const issuesOf = (error: { issues: { path: PropertyKey[]; message: string }[] }) =>
+  error.issues.map((issue) => ({ path: issue.path, message: issue.message }))
 
 /** The floor: the Powertools calls and the parsing the stacks make, by hand. */
 function byHand(logger: Logger, metrics: Metrics): Handler {
@@ -153,7 +154,12 @@ try {
       throw new Error(`bench: the ${caseName} case's answers differ: ${statuses.join(', ')}`)
   }
   for (let round = 0; round < rounds; round++) {
-    const bench = new Bench({ time: quick ? 80 : 250, warmupTime: quick ? 30 : 80, now: cpuNow })
+    const bench = new Bench({
+      time: quick ? 60 : 250,
+      warmupTime: quick ? 20 : 80,
+      ...(quick ? { iterations: 12 } : {}),
+      now: cpuNow,
+    })
     // A different order each round: no variant always runs first (warm caches) or last (old heap).
     const order = variants.map((_, index) => variants[(index + round) % variants.length]!)
     for (const [caseName, event] of Object.entries(cases)) {

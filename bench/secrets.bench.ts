@@ -65,7 +65,12 @@ async function warmPath(): Promise<{ rows: Row[]; ratio: number }> {
   console.log(`GetSecretValue calls while warming: ${fetches} (one per implementation)`)
   const samples = new Map<string, number[]>()
   for (let round = 0; round < rounds; round++) {
-    const bench = new Bench({ time: quick ? 80 : 200, warmupTime: quick ? 20 : 50, now: cpuNow })
+    const bench = new Bench({
+      time: quick ? 60 : 200,
+      warmupTime: quick ? 20 : 50,
+      ...(quick ? { iterations: 12 } : {}),
+      now: cpuNow,
+    })
     for (const [name, handler] of handlers) {
       bench.add(name, async () => {
         for (let i = 0; i < batch; i++) await handler(event, context)

@@ -7,6 +7,12 @@ import { formatRatio } from './report.js'
 const xmlText = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
+function niceStep(rough: number): number {
+  const power = 10 ** Math.floor(Math.log10(rough))
+  const scaled = rough / power
+  return (scaled <= 1 ? 1 : scaled <= 2 ? 2 : scaled <= 5 ? 5 : 10) * power
+}
+
 export function barChart(chart: Chart): string {
   const bars = chart.bars.filter((bar) => Number.isFinite(bar.value) && bar.value >= 0)
   const labelWidth = Math.min(420, 16 + 6.6 * Math.max(10, ...bars.map((bar) => bar.label.length)))
@@ -21,7 +27,9 @@ export function barChart(chart: Chart): string {
   const log = chart.log === true && positive.length > 0
   // A log axis from a power of ten at or below the smallest bar to one at or above the largest.
   const low = log ? 10 ** Math.floor(Math.log10(Math.min(...positive))) : 0
-  const high = log ? 10 ** Math.ceil(Math.log10(max * 1.0001)) : max * 1.1
+  // A linear axis in round steps (1, 2 or 5 times a power of ten), five or fewer of them.
+  const step = niceStep((max * 1.05) / 5)
+  const high = log ? 10 ** Math.ceil(Math.log10(max * 1.0001)) : step * Math.ceil((max * 1.05) / step)
   const x = (value: number) =>
     log
       ? labelWidth +
@@ -36,7 +44,7 @@ export function barChart(chart: Chart): string {
   // Axis ticks: powers of ten on a log axis, five even steps otherwise.
   const ticks: number[] = []
   if (log) for (let tick = low; tick <= high * 1.0001; tick *= 10) ticks.push(tick)
-  else for (let step = 0; step <= 5; step++) ticks.push((high * step) / 5)
+  else for (let tick = 0; tick <= high * 1.0001; tick += step) ticks.push(tick)
   const axisY = top + rowHeight * bars.length + 4
   for (const tick of ticks) {
     const tx = x(tick).toFixed(1)
