@@ -15,7 +15,7 @@ function niceStep(rough: number): number {
 
 export function barChart(chart: Chart): string {
   const bars = chart.bars.filter((bar) => Number.isFinite(bar.value) && bar.value >= 0)
-  const labelWidth = Math.min(420, 16 + 6.6 * Math.max(10, ...bars.map((bar) => bar.label.length)))
+  const labelWidth = Math.round(Math.min(420, 16 + 6.6 * Math.max(10, ...bars.map((bar) => bar.label.length))))
   const plotWidth = 420
   const rowHeight = 24
   const top = 44
@@ -37,6 +37,7 @@ export function barChart(chart: Chart): string {
       : labelWidth + (plotWidth * value) / high
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<title>${xmlText(`${chart.title}: ${bars.map((bar) => `${bar.label} ${formatRatio(bar.value)}`).join(', ')}`)}</title>`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
     `<text x="8" y="18" font-size="14" font-weight="bold">${xmlText(chart.title)}</text>`,
     `<text x="8" y="34" fill="#555">${xmlText(chart.unit)}${log ? ' (log scale)' : ''}</text>`,
