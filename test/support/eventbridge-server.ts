@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge'
 
 /**
  * A local EventBridge PutEvents endpoint (JSON 1.1, `X-Amz-Target: AWSEvents.PutEvents`) on
@@ -46,6 +47,8 @@ export interface CallFault {
 export interface EventBridgeServer {
   /** `http://127.0.0.1:<port>`: pass as the client's `endpoint`. */
   readonly endpoint: string
+  /** A real EventBridge client for this endpoint (region and dummy credentials set); destroyed by `close()`. */
+  client(): EventBridgeClient
   /** Every PutEvents call, in arrival order. */
   readonly calls: PutEventsCall[]
   /** Every entry published (answered with an EventId), with that id, in answer order. */
@@ -85,6 +88,7 @@ export async function startEventBridgeServer(): Promise<EventBridgeServer> {
   const waiters = new Set<() => void>()
   let answerer: EntryAnswerer = () => undefined
   const sockets = new Set<Socket>()
+  const clients: EventBridgeClient[] = []
 
   const server = createServer(async (request, response) => {
     // No Date header: the SDK would otherwise correct its clock skew from it.
@@ -129,9 +133,19 @@ export async function startEventBridgeServer(): Promise<EventBridgeServer> {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
+  const endpoint = `http://127.0.0.1:${port}`
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
+    client() {
+      const client = new EventBridgeClient({
+        endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      })
+      clients.push(client)
+      return client
+    },
     calls,
     published,
     answerEntries(next) {
@@ -158,6 +172,7 @@ export async function startEventBridgeServer(): Promise<EventBridgeServer> {
     },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const client of clients) client.destroy()
         for (const socket of sockets) socket.destroy()
         server.close(() => resolve())
       }),

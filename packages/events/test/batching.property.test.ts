@@ -1,7 +1,7 @@
 // Any number of details of any sizes (within PutEvents' per-entry limit), with any pattern of
 // retryable entry failures: every detail is published exactly once, in calls of at most 10
 // entries and 256 KB, and the ids come back in the order the details were given.
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge'
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge'
 import { entrySize, maxEntriesPerCall, maxRequestBytes, publisher, toBatches } from '@lamina/events'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -12,17 +12,10 @@ let client: EventBridgeClient
 
 beforeAll(async () => {
   server = await startEventBridgeServer()
-  client = new EventBridgeClient({
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  })
+  client = server.client()
 })
 
-afterAll(async () => {
-  client.destroy()
-  await server.close()
-})
+afterAll(() => server.close())
 
 // Mostly small details, some large enough (up to 120 KB) that a few fill a call's 256 KB.
 const padding = fc.oneof(

@@ -1,4 +1,4 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge'
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge'
 import { entrySize, maxRequestBytes, PublishError, publisher } from '@lamina/events'
 import { setLambdaEnvironment } from '@lamina/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
@@ -13,11 +13,7 @@ let client: EventBridgeClient
 
 beforeAll(async () => {
   server = await startEventBridgeServer()
-  client = new EventBridgeClient({
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  })
+  client = server.client()
 })
 
 afterEach(() => {
@@ -25,10 +21,7 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
-afterAll(async () => {
-  client.destroy()
-  await server.close()
-})
+afterAll(() => server.close())
 
 const orders = (count: number) => Array.from({ length: count }, (_, n) => ({ orderId: `o-${n}`, total: n + 1 }))
 
