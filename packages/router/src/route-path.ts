@@ -23,8 +23,15 @@ function literalSegment(path: string, segment: string): string {
   return normalPath(segment).replace(patternSyntax, '\\$&')
 }
 
+export interface MatcherPattern {
+  /** The route in the matcher's syntax. */
+  pattern: string
+  /** The name of its greedy `{name+}` parameter, if it ends with one. */
+  greedy: string | undefined
+}
+
 /** The route's pattern in the matcher's syntax; throws a TypeError naming the mistake. */
-export function matcherPattern(path: unknown): string {
+export function matcherPattern(path: unknown): MatcherPattern {
   if (typeof path !== 'string' || !path.startsWith('/')) {
     throw new TypeError(
       `router(): a route path is a string starting with "/", like "/users/{id}"; got ${JSON.stringify(path) ?? String(path)}.`,
@@ -34,6 +41,7 @@ export function matcherPattern(path: unknown): string {
   // One trailing slash is ignored, as it is in requests.
   const segments = (path.length > 1 && path.endsWith('/') ? path.slice(1, -1) : path.slice(1)).split('/')
   const names = new Set<string>()
+  let greedyName: string | undefined
   const pattern = segments.map((segment, index) => {
     if (segment === '' && segments.length > 1) throw invalid(path, 'has an empty segment ("//").')
     const parameter = parameterSegment.exec(segment)
@@ -45,7 +53,8 @@ export function matcherPattern(path: unknown): string {
     if (greedy === '') return `:${name}`
     if (index !== segments.length - 1)
       throw invalid(path, `has the greedy {${name}+} before its end; it must be the last segment.`)
+    greedyName = name
     return `**:${name}`
   })
-  return `/${pattern.join('/')}`
+  return { pattern: `/${pattern.join('/')}`, greedy: greedyName }
 }

@@ -17,6 +17,11 @@ import { matcherPattern } from './route-path.js'
 import type { HttpEvent, RouteMethod, Router } from './types.js'
 
 type Handler = (event: any, context: any, options: HandlerOptions) => unknown
+interface Route {
+  handler: Handler
+  /** The greedy parameter's name: it keeps a trailing slash, as API Gateway and Middy give it. */
+  greedy: string | undefined
+}
 
 // The methods a request is matched for. Any other (TRACE, a typo) only finds ANY routes.
 const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
@@ -46,10 +51,12 @@ const methodNotAllowed = (allow: string) =>
   })
 
 /** The parameters as the handler sees them: percent-decoded, on a plain object. */
-function parametersOf(matched: Record<string, string> | undefined): Record<string, string> {
+function parametersOf(route: Route, matched: Record<string, string> | undefined, path: string): Record<string, string> {
   const parameters: Record<string, string> = {}
   if (matched === undefined) return parameters
   for (const name in matched) parameters[name] = decodeSegment(matched[name] as string)
+  // The matcher ignores one trailing slash; `/files/docs/` still names a folder.
+  if (route.greedy !== undefined && path.endsWith('/')) parameters[route.greedy] += '/'
   return parameters
 }
 
@@ -67,7 +74,7 @@ function checkHandler(method: string, path: string, handler: unknown): asserts h
  * a 404 and unserved methods a 405 (with `allow`), both `HttpError`s for `errorMapper` to answer.
  */
 export function router<TEvent = HttpEvent, TContext = Context>(): Router<TEvent, TContext> {
-  const matcher: RouterContext<Handler> = createRouter<Handler>()
+  const matcher: RouterContext<Route> = createRouter<Route>()
   // Which route holds each method's place on each node of the tree, to refuse a shadowed twin.
   const taken = new Map<string, string>()
 
@@ -78,7 +85,7 @@ export function router<TEvent = HttpEvent, TContext = Context>(): Router<TEvent,
         `router(): ${JSON.stringify(method) ?? String(method)} is not a route method; use one of ${[...routeMethods].join(', ')}.`,
       )
     }
-    const pattern = matcherPattern(path)
+    const { pattern, greedy } = matcherPattern(path)
     const [middlewares, handler] = rest.length > 1 ? rest : [undefined, rest[0]]
     checkHandler(verb, path as string, handler)
     if (middlewares !== undefined && !Array.isArray(middlewares)) {
@@ -96,7 +103,7 @@ export function router<TEvent = HttpEvent, TContext = Context>(): Router<TEvent,
     taken.set(key, path as string)
     // A route's own middlewares run in a chain of their own, inside the router-wide ones.
     const routeHandler = middlewares ? (wrap(handler).use(middlewares as AnyMiddleware[]) as Handler) : handler
-    addRoute(matcher, matcherMethod(verb), pattern, routeHandler)
+    addRoute(matcher, matcherMethod(verb), pattern, { handler: routeHandler, greedy })
     return app
   }
 
@@ -118,8 +125,12 @@ export function router<TEvent = HttpEvent, TContext = Context>(): Router<TEvent,
     if (typeof rawPath !== 'string' || !rawPath.startsWith('/')) throw notFound()
     const path = normalPath(rawPath)
     const method = methodOf(request, source)
-    const call = (handler: Handler, parameters: Record<string, string> | undefined) =>
-      handler({ ...request, pathParameters: parametersOf(parameters) }, context, options as HandlerOptions)
+    const call = (route: Route, parameters: Record<string, string> | undefined) =>
+      route.handler(
+        { ...request, pathParameters: parametersOf(route, parameters, path) },
+        context,
+        options as HandlerOptions,
+      )
 
     if (method === 'HEAD') {
       // A route for HEAD (or ANY) if there is one, else the GET route; never a body.

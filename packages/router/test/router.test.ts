@@ -60,6 +60,10 @@ describe.each(httpSources)('router on $name', ({ factory }) => {
     expect((await call(factory({ path: '/files' }))).statusCode).toBe(404)
   })
 
+  it('keeps a trailing slash in a greedy parameter, as API Gateway and Middy do', async () => {
+    expect(routeOf(await call(factory({ path: '/files/docs/' }))).params).toEqual({ proxy: 'docs/' })
+  })
+
   it('ignores one trailing slash, not two', async () => {
     expect(routeOf(await call(factory({ path: '/users/42/' }))).params).toEqual({ id: '42' })
     expect(routeOf(await call(factory({ path: '/users/' }))).route).toBe('list users')
