@@ -18,9 +18,14 @@ const received: { path: string; headers: IncomingHttpHeaders }[] = []
 
 // Answers Secrets Manager's GetSecretValue (JSON 1.1) on POST, 200 on GET /ping, 503 on GET /down.
 const service = createServer(async (request, response) => {
-  for await (const _ of request) {
-  }
+  let body = ''
+  for await (const chunk of request) body += chunk
   received.push({ path: request.url ?? '', headers: request.headers })
+  if (request.method === 'POST' && body.includes('"missing"')) {
+    response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' })
+    response.end(JSON.stringify({ __type: 'ResourceNotFoundException', message: 'no such secret' }))
+    return
+  }
   if (request.method === 'POST') {
     response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' })
     response.end(
@@ -150,24 +155,28 @@ describe("connections with tracing({ mode: 'otel' })", () => {
     // Prepare
     const handler = wrap<object>()
       .use(tracing({ mode: 'otel' }))
-      .use(clients({ http: () => tracedFetch({ dispatcher: undefined }) }))
+      .use(clients({ secrets: secretsClient, http: () => tracedFetch({ dispatcher: undefined }) }))
       .handler(async (_, context) => {
+        const missing = await context.clients.secrets
+          .send(new GetSecretValueCommand({ SecretId: 'missing' }))
+          .catch((error: Error) => error.name)
         const down = await context.clients.http(new Request(`${endpoint}/down`))
         const refused = await context.clients.http('http://127.0.0.1:9/').catch((error: unknown) => error)
-        return { down: down.status, refused: refused instanceof Error }
+        return { missing, down: down.status, refused: refused instanceof Error }
       })
 
     // Act
     const answer = await handler({}, createContext())
 
     // Assess
-    expect(answer).toEqual({ down: 503, refused: true })
-    const calls = (await receiver.waitFor(3)).filter((span) => span.kind === 3)
-    expect(calls.map((span) => [span.attributes['url.full'], span.status.code])).toEqual([
-      [`${endpoint}/down`, 2],
-      ['http://127.0.0.1:9/', 2],
+    expect(answer).toEqual({ missing: 'ResourceNotFoundException', down: 503, refused: true })
+    const calls = (await receiver.waitFor(4)).filter((span) => span.kind === 3)
+    expect(calls.map((span) => [span.name, span.attributes['http.response.status_code'], span.status])).toEqual([
+      ['SecretsManager.GetSecretValue', 400, { code: 2, message: 'no such secret' }],
+      ['GET', 503, { code: 2 }],
+      ['GET', undefined, { code: 2, message: 'fetch failed' }],
     ])
-    expect(calls[1]?.events[0]?.name).toBe('exception')
+    expect(calls[2]?.events[0]?.name).toBe('exception')
   })
 
   it('makes no span for a call outside any invocation, and still makes the call', async () => {

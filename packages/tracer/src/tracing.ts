@@ -64,14 +64,8 @@ export function tracing(options: TracingOptions = {}): Middleware {
       "tracing(): a Powertools tracer was given with mode 'otel'; drop the tracer (use context.tracer for your own spans) or use mode 'xray'.",
     )
   }
-  const { enabled, serviceName, captureError, spanName } = options as OtelTracingOptions
-  return otelTracing({
-    mode: 'otel',
-    ...(enabled !== undefined && { enabled }),
-    ...(serviceName !== undefined && { serviceName }),
-    ...(captureError !== undefined && { captureError }),
-    ...(spanName !== undefined && { spanName }),
-  }) as Middleware
+  // The X-Ray mode's own options (captureResponse, subsegmentName) mean nothing here and are ignored.
+  return otelTracing({ ...(options as OtelTracingOptions), mode: 'otel' }) as Middleware
 }
 
 /**

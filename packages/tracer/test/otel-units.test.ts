@@ -63,6 +63,13 @@ describe('invocationAttributes: the FaaS and HTTP semantic conventions from any 
     })
   })
 
+  it('leaves out the method and route an HTTP event does not carry', () => {
+    const attributes = invocationAttributes({ requestContext: { elb: {} } }, {}, false)
+    expect(attributes['faas.trigger']).toBe('http')
+    expect(attributes).not.toHaveProperty('http.request.method')
+    expect(attributes).not.toHaveProperty('http.route')
+  })
+
   it('names the trigger of queue, stream and scheduled events', () => {
     expect(invocationAttributes({ Records: [{ eventSource: 'aws:sqs' }] }, {}, false)['faas.trigger']).toBe('pubsub')
     expect(invocationAttributes({ Records: [{ eventSource: 'aws:dynamodb' }] }, {}, false)['faas.trigger']).toBe(

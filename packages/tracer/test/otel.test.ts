@@ -65,6 +65,39 @@ describe("tracing({ mode: 'otel' }): the handler span", () => {
   })
 })
 
+describe("tracing({ mode: 'otel' }): the span's name and what a bare context gives", () => {
+  it('names the span by spanName, else the context’s function name, else AWS_LAMBDA_FUNCTION_NAME, else handler', async () => {
+    // Prepare: contexts as some tools pass them, without a deadline or names.
+    const named = wrap(async () => 'ok').use(tracing({ mode: 'otel', spanName: 'orders' }))
+    const plain = wrap(async () => 'ok').use(tracing({ mode: 'otel' }))
+    const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME
+
+    // Act
+    await named({}, createContext())
+    await plain({}, { functionName: 'from-context' } as never)
+    await plain({}, {} as never)
+    delete process.env.AWS_LAMBDA_FUNCTION_NAME
+    await plain({}, undefined as never).finally(() => {
+      process.env.AWS_LAMBDA_FUNCTION_NAME = functionName
+    })
+
+    // Assess
+    expect(receiver.spans.map((span) => span.name)).toEqual(['orders', 'from-context', 'lamina-test', 'handler'])
+  })
+
+  it('records no status for an HTTP answer that has none (a plain body)', async () => {
+    // Prepare
+    const handler = wrap(async () => 'plain body').use(tracing({ mode: 'otel' }))
+
+    // Act
+    await handler(httpEvents.functionUrl({ method: 'GET', path: '/' }), createContext())
+
+    // Assess
+    expect(receiver.spans[0]?.attributes).not.toHaveProperty('http.response.status_code')
+    expect(receiver.spans[0]?.status.code).toBe(0)
+  })
+})
+
 describe("tracing({ mode: 'otel' }): every path ends and exports the span once", () => {
   it('records the error with its message and stack, and rethrows it', async () => {
     // Prepare
@@ -163,7 +196,7 @@ describe("tracing({ mode: 'otel' }): every path ends and exports the span once",
     // Act
     await handler(httpEvents.apiGatewayV2({ method: 'GET', path: '/broken' }), createContext())
     await handler(
-      { ...httpEvents.apiGatewayV2({ method: 'GET', path: '/missing' }), routeKey: 'GET /{id}' },
+      { ...httpEvents.apiGatewayV2({ method: 'GET', path: '/missing' }), routeKey: 'GET /{id}' } as never,
       createContext(),
     )
     await handler(v1 as never, createContext())
@@ -319,6 +352,29 @@ describe("tracing({ mode: 'otel' }): overlapping invocations (Lambda Managed Ins
       expect(children.map((span) => span.name).sort(), `invocation ${order}`).toEqual(['handler', 'work'])
       expect(trace.find((span) => span.name === 'work')?.attributes.order).toBe(order)
     }
+  })
+})
+
+describe("tracing({ mode: 'otel' }): OpenTelemetry's API sees each invocation's context", () => {
+  it('registers the context manager globally: context.with and context.bind run in the context given', async () => {
+    // Prepare: the mode has loaded in this process by now.
+    const { context, trace } = await import('@opentelemetry/api')
+    const handler = wrap(async () => {
+      const active = context.active()
+      const bound = context.bind(context.active(), () => trace.getSpan(context.active()))
+      const outside = context.with(trace.deleteSpan(active), () => trace.getSpan(context.active()))
+      const unchanged = context.bind(active, 'not a function')
+      return new Promise((resolve) =>
+        // A callback bound to the invocation's context keeps it even from a flow outside it.
+        setImmediate(() => resolve({ bound: bound()?.spanContext().spanId, outside, unchanged })),
+      )
+    }).use(tracing({ mode: 'otel' }))
+
+    // Act
+    const answer = await handler({}, createContext())
+
+    // Assess
+    expect(answer).toEqual({ bound: receiver.spans[0]?.spanId, outside: undefined, unchanged: 'not a function' })
   })
 })
 
