@@ -7,7 +7,7 @@ import { wrap } from '@lamina/core'
 import { errorMapper } from '@lamina/errors'
 import { type HttpEvent, router } from '@lamina/router'
 import { createContext, type HttpAnswer, httpSources } from '@lamina/testing'
-import middy from '@middy/core'
+import middy, { type MiddlewareObj } from '@middy/core'
 import httpRouterHandler from '@middy/http-router'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -44,7 +44,7 @@ const table: [Method, string, Echo][] = [
 const middyApp = () =>
   middy()
     // Lamina's errorMapper is a plain middleware object: Middy runs it as it is.
-    .use(errorMapper() as never)
+    .use(errorMapper() as MiddlewareObj)
     .handler(httpRouterHandler(table.map(([method, path, handler]) => ({ method, path, handler })) as never) as never)
 
 const laminaApp = () => {
