@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger'
-import { describeThrown, loggableError } from './describe-thrown.js'
+import { describeThrown, loggableError, summarizeThrown } from './describe-thrown.js'
 
 /** The message of the line written when an invocation fails. */
 export const errorMessage = 'Invocation failed'
@@ -53,8 +53,7 @@ export function writeClientError(logger: Logger, level: ClientErrorLevel, error:
     return
   }
   try {
-    const { stack: _stack, cause: _cause, ...summary } = describeThrown(error)
-    logger[level]({ message: clientErrorMessage, status, error: summary })
+    logger[level]({ message: clientErrorMessage, status, error: summarizeThrown(error) })
   } catch {
     // As in writeFailure.
   }

@@ -53,6 +53,35 @@ describe('logging: the error line follows the answer', () => {
     expect(output.text()).not.toContain('    at ')
   })
 
+  it("never formats a 4xx error's stack (the dearest part of describing it, and left out of the line)", async () => {
+    // Prepare: a stack that counts its reads, as V8 formats it lazily on first read.
+    let stackReads = 0
+    const handler = mapped(() => {
+      const error = new NotFound('no order o-43')
+      Object.defineProperty(error, 'stack', {
+        get: () => {
+          stackReads++
+          return 'NotFound: no order o-43\n    at somewhere'
+        },
+      })
+      throw error
+    })
+
+    // Act
+    const response = await handler(events.apiGatewayV2(), createContext())
+
+    // Assess
+    expect(response).toMatchObject({ statusCode: 404 })
+    expect(errorLines()).toEqual([
+      expect.objectContaining({
+        level: 'WARN',
+        status: 404,
+        error: expect.objectContaining({ message: 'no order o-43' }),
+      }),
+    ])
+    expect(stackReads).toBe(0)
+  })
+
   it('writes an error answered with a 5xx at ERROR, with its stack, before the mapper answers', async () => {
     // Prepare
     const handler = mapped(() => {
