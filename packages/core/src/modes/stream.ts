@@ -51,6 +51,8 @@ interface Delivery {
   started: boolean
   /** An error after the first byte: the answer cannot change any more, so it ends the invocation. */
   late?: { error: unknown }
+  /** Settles when the body sent from the `after` phase has gone or failed. */
+  sent?: Promise<void>
 }
 
 const delivery = Symbol('lamina.stream.delivery')
@@ -101,12 +103,17 @@ export function wrapStream(handlerOrOptions?: AnyHandler | WrapOptions, maybeOpt
     after(request) {
       // Always there: the hand-off and this hook belong to the same invocation.
       const state = (request as StreamRequest)[delivery] as Delivery
-      return sendResponse(state.out, request.response, request.signal, () => {
+      const sending = sendResponse(state.out, request.response, request.signal, () => {
         state.started = true
       }).then(undefined, (error: unknown) => {
         if (state.started) state.late = { error }
         throw error
       })
+      state.sent = sending.then(
+        () => undefined,
+        () => undefined,
+      )
+      return sending
     },
   }
   chain.use(sender)
@@ -117,17 +124,20 @@ export function wrapStream(handlerOrOptions?: AnyHandler | WrapOptions, maybeOpt
     const invocationContext = typeof context === 'object' && context !== null ? context : {}
     const state: Delivery = { out: responseStream, started: false }
     handoff.set(invocationContext, state)
-    let response: unknown
+    let outcome: { answer: unknown } | { error: unknown }
     try {
-      response = await chain(event, invocationContext)
+      outcome = { answer: await chain(event, invocationContext) }
     } catch (error) {
-      throw state.late === undefined ? error : state.late.error
+      outcome = { error }
     } finally {
       handoff.delete(invocationContext)
     }
+    // The body's own outcome first: a timeout guard may have answered while it was still settling.
+    await state.sent
     // Bytes left and then the body failed: whatever an onError answered cannot be sent any more.
     if (state.late !== undefined) throw state.late.error
-    if (!state.started) await sendResponse(responseStream, response, undefined, () => undefined)
+    if ('error' in outcome) throw outcome.error
+    if (!state.started) await sendResponse(responseStream, outcome.answer, undefined, () => undefined)
   }
 
   const lambdaHandler = streamify(streaming) as typeof streaming & Record<string, unknown>
