@@ -13,7 +13,8 @@ export const resultsDir = join(benchDir, 'results')
 const chartsDir = join(benchDir, 'charts')
 const judgedMajor = 24
 
-const major = (version: string) => Number(/^v(\d+)/.exec(version)?.[1])
+export const nodeMajor = (version: string) => Number(/^v(\d+)/.exec(version)?.[1])
+const major = nodeMajor
 
 /** The newest full (not quick) run of each Node major, newest major first. */
 export function latestRuns(): RunResults[] {

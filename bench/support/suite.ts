@@ -35,7 +35,7 @@ export interface RunResults {
 export function benchFiles(filter?: string): string[] {
   return readdirSync(benchDir)
     .filter((file) => file.endsWith('.bench.ts') || file === 'size.mjs')
-    .filter((file) => filter === undefined || file.includes(filter))
+    .filter((file) => filter === undefined || filter.split(',').some((part) => file.includes(part)))
     .sort((a, b) => Number(a === 'size.mjs') - Number(b === 'size.mjs') || a.localeCompare(b))
 }
 
