@@ -60,10 +60,24 @@ describe('warmup(): a ping', () => {
 })
 
 describe('warmup(): a real event', () => {
-  test.each(Object.entries(events))('from %s reaches every middleware and the handler', async (name, factory) => {
+  // Every AWS source, including EventBridge events whose own `source` field is set.
+  const realEvents = {
+    apiGatewayV1: events.apiGatewayV1(),
+    apiGatewayV2: events.apiGatewayV2(),
+    alb: events.alb(),
+    functionUrl: events.functionUrl(),
+    sqs: events.sqs(),
+    sns: events.sns(),
+    s3: events.s3(),
+    dynamodbStream: events.dynamodbStream(),
+    kinesis: events.kinesis(),
+    eventBridge: events.eventBridge('Order Placed', {}, 'shop.orders'),
+    scheduled: events.scheduled(),
+  }
+
+  test.each(Object.entries(realEvents))('from %s reaches every middleware and the handler', async (_, event) => {
     // Prepare
     const log: string[] = []
-    const event = (factory as (...args: any[]) => unknown)(...(name === 'eventBridge' ? ['Order Placed', {}] : []))
     const chain = wrap(async () => 'handled')
       .use(warmup())
       .use(recorder('later', log))
