@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const run = promisify(execFile)
@@ -119,5 +120,45 @@ describe('tracing: OpenTelemetry is loaded only in the OpenTelemetry mode, with 
   ])('is imported, and the X-Ray SDK is not, in Lambda with %s', async (_name, options, env) => {
     const loaded = await loadedModules(options, env)
     expect(loaded).toEqual({ result: 'function', openTelemetry: true, xraySdk: false })
+  })
+})
+
+describe('tracing: a bundle keeps OpenTelemetry out of the code that runs at init', () => {
+  it('puts every @opentelemetry module in chunks loaded only by the OpenTelemetry mode', async () => {
+    // Prepare
+    const entry = join(folder, 'function.ts')
+    await writeFile(
+      entry,
+      `import { wrap } from '${root}packages/core/src/index.ts'
+import { tracing } from '${root}packages/tracer/src/index.ts'
+export const handler = wrap(async () => 'ok').use(tracing())`,
+    )
+
+    // Act: as a deployment bundles it, split so that what is loaded lazily is visible as chunks.
+    const { metafile } = await build({
+      entryPoints: [entry],
+      outdir: join(folder, 'bundle'),
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      metafile: true,
+      logLevel: 'silent',
+    })
+
+    // Assess: the entry and everything it imports statically hold none; the lazy chunks hold them.
+    const outputs = metafile.outputs
+    const [entryOutput] = Object.entries(outputs).filter(([, output]) => output.entryPoint?.endsWith('function.ts'))
+    const staticallyLoaded = new Set<string>()
+    const visit = (path: string) => {
+      if (staticallyLoaded.has(path)) return
+      staticallyLoaded.add(path)
+      for (const imported of outputs[path]?.imports ?? [])
+        if (imported.kind === 'import-statement') visit(imported.path)
+    }
+    visit(entryOutput?.[0] as string)
+    const inputsOf = (paths: Iterable<string>) => [...paths].flatMap((path) => Object.keys(outputs[path]?.inputs ?? {}))
+    expect(inputsOf(staticallyLoaded).filter((input) => input.includes('@opentelemetry'))).toEqual([])
+    expect(inputsOf(Object.keys(outputs)).some((input) => input.includes('@opentelemetry/sdk-trace'))).toBe(true)
   })
 })
