@@ -1,20 +1,168 @@
+// `lamina build`: one esbuild bundle per function, ready for the nodejs24.x runtime: ESM, Node 24,
+// minified, one copy of every @lamina/* package, the createRequire banner only when the bundle
+// needs `require`, the AWS SDK v3 bundled or left to the runtime.
+import { existsSync, statSync } from 'node:fs'
+import { mkdir, readFile, rm } from 'node:fs/promises'
+import { basename, extname, join, relative, resolve } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { type BuildOptions as EsbuildOptions, build as esbuild, type Metafile } from 'esbuild'
+import { loadTemplate } from '../dev/template.js'
+import { findHandlerFile, moduleExtensions, parseHandlerName } from '../runtime/handler-loader.js'
+import { packageCopies } from './copies.js'
+import { laminaResolver } from './lamina-resolver.js'
+
 export interface BuildOptions {
-  /** A folder with a SAM template.yaml, or a handler (`path/to/file.export` or a file). Default: cwd. */
+  /** A folder with a SAM template.yaml, or one handler (`path/to/file.export` or a source file). Default: cwd. */
   target?: string
-  /** `bundle` (default) puts the AWS SDK v3 in the bundle; `external` leaves it to the runtime. */
+  /** Where relative paths start. Default: `process.cwd()`. */
+  cwd?: string
+  /** `bundle` (default) puts the AWS SDK v3 in the bundle; `external` leaves it to the runtime (nodejs24.x ships it). */
   sdk?: 'bundle' | 'external'
-  /** Default: `<dir>/.lamina/build`. */
+  /** Default: `<folder>/.lamina/build`; each function gets `<outdir>/<name>/<entry name>.mjs`. */
   outdir?: string
 }
 
 export interface BuiltFunction {
+  /** The template's logical id, or the handler file's name. */
   name: string
+  /** The source entry point. */
   entry: string
+  /** The bundle. */
   outfile: string
+  /** The handler setting that runs it from its folder (`<entry name>.<export>`). */
+  handler: string
   bytes: number
   gzipBytes: number
+  /** The bundle needed `require` (a CommonJS dependency calls it): the createRequire banner was added. */
+  banner: boolean
+  /** Packages the bundle holds more than one copy of (never @lamina/core: that fails the build). */
+  duplicates: string[]
 }
 
-export async function buildFunctions(_options: BuildOptions = {}): Promise<BuiltFunction[]> {
-  throw new Error('buildFunctions is not available yet.')
+export class BuildError extends Error {
+  override name = 'BuildError'
+}
+
+interface FunctionToBuild {
+  name: string
+  entry: string
+  exportName: string
+}
+
+const requireBanner = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"
+/** What esbuild's ESM output throws when bundled CommonJS calls `require` and nothing provides it. */
+const dynamicRequire = 'Dynamic require of "'
+
+function functionsOf(target: string, cwd: string): { dir: string; functions: FunctionToBuild[] } {
+  const path = resolve(cwd, target)
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    if (!existsSync(join(path, 'template.yaml'))) {
+      throw new BuildError(
+        `no template.yaml in ${relative(cwd, path) || '.'}: add a SAM template, or pass one handler (lamina build src/handler.ts).`,
+      )
+    }
+    const template = loadTemplate(path)
+    return {
+      dir: path,
+      functions: template.functions.map((fn) => ({
+        name: fn.id,
+        entry: fn.entry,
+        exportName: fn.handler.slice(fn.handler.lastIndexOf('.') + 1),
+      })),
+    }
+  }
+  const extension = moduleExtensions.find((candidate) => candidate !== '' && target.endsWith(candidate))
+  if (extension !== undefined && existsSync(path)) {
+    return { dir: cwd, functions: [{ name: basename(path, extension), entry: path, exportName: 'handler' }] }
+  }
+  const { modulePath, exportPath } = parseHandlerName(target)
+  const entry = findHandlerFile(cwd, target)
+  if (entry === undefined) {
+    throw new BuildError(
+      `nothing to build at ${target}: it is neither a folder with a template.yaml nor a handler file (looked for ${modulePath}.ts, .js, .mjs…). Pass an example folder or path/to/file.export.`,
+    )
+  }
+  return { dir: cwd, functions: [{ name: basename(modulePath), entry, exportName: exportPath }] }
+}
+
+async function bundle(fn: FunctionToBuild, dir: string, outfile: string, sdk: 'bundle' | 'external', banner: boolean) {
+  const options: EsbuildOptions & { metafile: true } = {
+    entryPoints: [fn.entry],
+    outfile,
+    absWorkingDir: dir,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    minify: true,
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+    // Powertools and the AWS SDK publish ESM under `module`: take it over `main`.
+    mainFields: ['module', 'main'],
+    external: sdk === 'external' ? ['@aws-sdk/*'] : [],
+    plugins: [laminaResolver()],
+    ...(banner ? { banner: { js: requireBanner } } : {}),
+  }
+  try {
+    return await esbuild(options)
+  } catch (error) {
+    const errors = (error as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors
+    const first = errors?.[0]
+    const where = first?.location ? ` (${first.location.file}:${first.location.line})` : ''
+    throw new BuildError(
+      `${fn.name} did not bundle: ${first?.text ?? (error as Error).message}${where}. Fix the import or the code there.`,
+    )
+  }
+}
+
+function duplicatesOf(metafile: Metafile, dir: string, name: string): string[] {
+  const copies = packageCopies(metafile, dir)
+  const core = copies.get('@lamina/core') ?? []
+  if (core.length > 1) {
+    throw new BuildError(
+      `${name} would hold ${core.length} copies of @lamina/core (${core.map((copy) => relative(dir, copy)).join(', ')}): install one version of @lamina/* so that every package shares it.`,
+    )
+  }
+  return [...copies].filter(([, found]) => found.length > 1).map(([pkg]) => pkg)
+}
+
+/** Bundles each function; resolves with what was written, in template order. */
+export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltFunction[]> {
+  const cwd = resolve(options.cwd ?? process.cwd())
+  const sdk = options.sdk ?? 'bundle'
+  if (sdk !== 'bundle' && sdk !== 'external') {
+    throw new BuildError(
+      `--sdk ${String(sdk)} is not bundle or external: write --sdk bundle (default) or --sdk external.`,
+    )
+  }
+  const { dir, functions } = functionsOf(options.target ?? '.', cwd)
+  const outdir = resolve(cwd, options.outdir ?? join(dir, '.lamina/build'))
+  const built: BuiltFunction[] = []
+  for (const fn of functions) {
+    const folder = join(outdir, fn.name)
+    await rm(folder, { recursive: true, force: true })
+    await mkdir(folder, { recursive: true })
+    const entryName = basename(fn.entry, extname(fn.entry))
+    const outfile = join(folder, `${entryName}.mjs`)
+    let result = await bundle(fn, dir, outfile, sdk, false)
+    let code = await readFile(outfile)
+    // Only a bundle whose CommonJS parts call require() gets the banner.
+    const banner = code.includes(dynamicRequire)
+    if (banner) {
+      result = await bundle(fn, dir, outfile, sdk, true)
+      code = await readFile(outfile)
+    }
+    built.push({
+      name: fn.name,
+      entry: fn.entry,
+      outfile,
+      handler: `${entryName}.${fn.exportName}`,
+      bytes: code.length,
+      gzipBytes: gzipSync(code, { level: 9 }).length,
+      banner,
+      duplicates: duplicatesOf(result.metafile, dir, fn.name),
+    })
+  }
+  return built
 }

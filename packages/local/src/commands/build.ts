@@ -1,8 +1,62 @@
+// `lamina build [dir|handler] [--sdk bundle|external] [--outdir dir]`: one bundle per function of
+// the folder's SAM template (or the one handler given), each with its size minified and gzipped.
+import { relative } from 'node:path'
+import { type BuiltFunction, buildFunctions } from '../build/build.js'
+import { parseArgs, UsageError } from './args.js'
 import { type CommandIo, processIo } from './io.js'
 
-/** `lamina build [dir|handler] [--sdk bundle|external] [--outdir dir]`; resolves with the exit code. */
-export async function buildCommand(_args: string[], io: Partial<CommandIo> = {}): Promise<number> {
-  const { stderr } = { ...processIo(), ...io }
-  stderr.write('lamina build: not yet available.\n')
-  return 1
+const usage = 'lamina build [example-dir | path/to/file.export] [--sdk bundle|external] [--outdir <dir>] [--json]'
+
+const kilobytes = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`
+
+function table(built: BuiltFunction[], cwd: string): string {
+  const rows = [
+    ['Function', 'Bundle', 'Size', 'min+gz', ''],
+    ...built.map((fn) => [
+      fn.name,
+      relative(cwd, fn.outfile),
+      kilobytes(fn.bytes),
+      kilobytes(fn.gzipBytes),
+      [fn.banner ? 'createRequire banner' : '', ...fn.duplicates.map((name) => `2 copies of ${name}`)]
+        .filter(Boolean)
+        .join(', '),
+    ]),
+  ]
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)))
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) =>
+          column === 2 || column === 3 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
+        )
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')
+}
+
+export async function buildCommand(args: string[], io: Partial<CommandIo> = {}): Promise<number> {
+  const { stdout, stderr, cwd } = { ...processIo(), ...io }
+  try {
+    const parsed = parseArgs(args, ['sdk', 'outdir'], ['json'], 'build')
+    if (parsed.positionals.length > 1) throw new UsageError(`one folder or handler at a time. Usage: ${usage}`)
+    const sdk = parsed.options.get('sdk') ?? 'bundle'
+    if (sdk !== 'bundle' && sdk !== 'external') {
+      throw new UsageError(
+        `--sdk ${sdk} is not bundle or external: write --sdk bundle (the default) or --sdk external.`,
+      )
+    }
+    const outdir = parsed.options.get('outdir')
+    const built = await buildFunctions({
+      cwd,
+      sdk,
+      ...(parsed.positionals[0] === undefined ? {} : { target: parsed.positionals[0] }),
+      ...(outdir === undefined ? {} : { outdir }),
+    })
+    stdout.write(parsed.flags.has('json') ? `${JSON.stringify(built)}\n` : `${table(built, cwd)}\n`)
+    return 0
+  } catch (error) {
+    stderr.write(`lamina build: ${(error as Error).message}\n`)
+    return error instanceof UsageError ? 2 : 1
+  }
 }
