@@ -38,7 +38,7 @@ const visible = (answer: HttpAnswer) => ({
 })
 
 describe.each(httpSources)('Powertools Router inside wrap(), on $name', ({ factory }) => {
-  const requests = [
+  const requests: HttpRequestInput[] = [
     { method: 'GET', path: '/todos', headers: { origin } },
     { method: 'GET', path: '/todos/42', headers: { origin } },
     { method: 'GET', path: '/todos/gone', headers: { origin } },
