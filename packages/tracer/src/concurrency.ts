@@ -24,8 +24,9 @@ export function warnTracingOffUnderConcurrency(maxConcurrency: string | undefine
   console.warn(
     `@lamina/tracer: X-Ray tracing is off. AWS_LAMBDA_MAX_CONCURRENCY is ${maxConcurrency}, so this process runs ` +
       'invocations concurrently (Lambda Managed Instances), and the X-Ray SDK keeps one current segment per ' +
-      "process: subsegments would be sent under other invocations' trace ids. To trace inside the handler, run " +
-      'with a maximum concurrency of 1 per execution environment; to silence this warning, pass ' +
+      "process: subsegments would be sent under other invocations' trace ids. To trace inside the handler, use " +
+      "the OpenTelemetry mode (LAMINA_TRACING=otel or tracing({ mode: 'otel' })), or run with a maximum " +
+      'concurrency of 1 per execution environment; to silence this warning, pass ' +
       'tracing({ enabled: false }).',
   )
 }
