@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net'
 import { relative, resolve } from 'node:path'
 import { events } from '@lamina/testing'
 import { handleInspector } from '../inspector/routes.js'
+import { devHandler } from './bundle.js'
 import { devError } from './errors.js'
 import { InvocationHistory, type NewRecord } from './history.js'
 import { notFoundAnswer } from './http-response.js'
@@ -103,13 +104,21 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const standIns: StandIns = await startStandIns(dir)
   let functions = new Map<string, RunningFunction>()
 
+  // TypeScript sources run from their bundles (see bundle.ts), with stack traces on the .ts lines.
+  const bundleAll = () => Promise.all(template.functions.map((fn) => devHandler(dir, fn)))
   const startAll = async () => {
+    const handlers = await bundleAll()
     const started = await Promise.all(
-      template.functions.map(async (fn) => {
+      template.functions.map(async (fn, index) => {
+        const handler = handlers[index] as string
+        const sourceMaps: Record<string, string> =
+          handler === fn.handler
+            ? {}
+            : { NODE_OPTIONS: `${fn.environment.NODE_OPTIONS ?? ''} --enable-source-maps`.trim() }
         const running = await options.startFunction({
-          handler: fn.handler,
+          handler,
           cwd: dir,
-          env: { ...standIns.env, ...fn.environment },
+          env: { ...standIns.env, ...fn.environment, ...sourceMaps },
           timeoutSeconds: fn.timeoutSeconds,
           memoryMb: fn.memoryMb,
           functionName: fn.functionName,
@@ -192,7 +201,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
           template = next
           router = createRouter(template.functions, options.format)
           await startAll()
-        } else await Promise.all([...functions.values()].map((fn) => fn.restart()))
+        } else {
+          await bundleAll()
+          await Promise.all([...functions.values()].map((fn) => fn.restart()))
+        }
         const ms = performance.now() - started
         print(`↻ ${files.join(', ')} changed: restarted in ${ms.toFixed(0)} ms`)
         emitter.emit('restart', { files, ms })

@@ -4,6 +4,7 @@ import { once } from 'node:events'
 import { writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { startDevServer } from '../../src/dev/server.js'
 import { startLocalFunction } from '../../src/runtime/local-function.js'
@@ -166,5 +167,45 @@ describe('lamina dev: bad input', () => {
     } finally {
       await server.close()
     }
+  })
+})
+
+describe('lamina dev: TypeScript functions', () => {
+  const typescriptHandler = (word: string) => `
+const word: string = ${JSON.stringify(word)}
+export const handler = async () => ({
+  statusCode: 200,
+  body: JSON.stringify({ word, url: import.meta.url, stack: new Error('where').stack }),
+})
+`
+
+  it('run from a bundle whose import.meta.url and stack traces still name the .ts source; a save that does not compile is reported and the old code keeps serving', async () => {
+    // Prepare
+    const dir = exampleFolder({ 'template.yaml': httpTemplate(), 'src/handler.ts': typescriptHandler('first') })
+    const server = await startTestServer({ dir, watch: true })
+    try {
+      const first = await (await fetch(server.url)).json()
+      const restarted = once(server, 'restart')
+      // Act
+      writeFileSync(join(dir, 'src/handler.ts'), 'export const handler = async ( => {')
+      const [{ error }] = await restarted
+      const after = await (await fetch(server.url)).json()
+      // Assess
+      expect(first.url).toBe(pathToFileURL(join(dir, 'src/handler.ts')).href)
+      expect(first.stack).toContain(`${join(dir, 'src/handler.ts')}:5:`)
+      expect(error?.message).toMatch(
+        /^function Fn does not compile \(.*src\/handler\.ts:1:\d+: .*\): fix the source; the dev server rebuilds on save$/,
+      )
+      expect(after.word).toBe('first')
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('a source that does not compile at start is one line', async () => {
+    const dir = exampleFolder({ 'template.yaml': httpTemplate(), 'src/handler.ts': 'export const = 1' })
+    await expect(startTestServer({ dir })).rejects.toThrow(
+      /^function Fn does not compile \(.*handler\.ts:1:\d+: .*\): fix the source/,
+    )
   })
 })
