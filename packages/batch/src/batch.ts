@@ -1,12 +1,13 @@
-import { BatchProcessor, processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch'
+import { processPartialResponse } from '@aws-lambda-powertools/batch'
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { createLimiter, startCutoff } from './cutoff.js'
 import { BatchFailureError, UnidentifiedRecordError } from './errors.js'
 import { loggerFor } from './failure-log.js'
 import { readOptions, type Settings } from './options.js'
 import type { PayloadFormat } from './payload.js'
+import { takeProcessor } from './processors.js'
 import { startRecordRun } from './record-run.js'
-import { type BatchSource, batchSourceOf, isFifoQueue, itemIdentifierOf, powertoolsEventType } from './sources.js'
+import { type BatchSource, batchSourceOf, isFifoQueue, itemIdentifierOf } from './sources.js'
 import type { BatchHandler, BatchOptions, BatchResponse } from './types.js'
 
 const maxLoggedIdentifiers = 100
@@ -50,14 +51,11 @@ async function processBatch(
     schema: settings.schema,
     payload: settings.payload,
     context,
-    signal: cutoff.signal,
-    limiter:
-      fifo || settings.concurrency >= records.length ? undefined : createLimiter(settings.concurrency, cutoff.signal),
+    cutoff,
+    limiter: fifo || settings.concurrency >= records.length ? undefined : createLimiter(settings.concurrency, cutoff),
     logger,
   })
-  // A processor per invocation: outside Managed Instances Powertools keeps its state on the
-  // instance, and invocations may overlap in one process.
-  const processor = fifo ? new SqsFifoPartialProcessorAsync() : new BatchProcessor(powertoolsEventType[source])
+  const { processor, giveBack } = takeProcessor(source, fifo)
   const processing = {
     context,
     // Thrown below, after the failures are known and logged.
@@ -65,21 +63,24 @@ async function processBatch(
     ...(skipGroupOnError ? { skipGroupOnError: true } : {}),
   }
   let response: BatchResponse
+  let failed: { record: unknown; error: unknown }[]
   try {
     response = await processPartialResponse(event as never, run.handle, processor, processing as never)
+    failed = processor.failureMessages.map((record, position) => ({ record, error: processor.errors[position] }))
   } finally {
     cutoff.dispose()
+    giveBack()
   }
 
   // Records Powertools failed without calling the handler: the FIFO processor's short circuit.
   const errors = new Map(run.failures)
   const skipped: number[] = []
-  processor.failureMessages.forEach((record, position) => {
+  for (const { record, error } of failed) {
     const index = run.indexOf(record)
-    if (errors.has(index)) return
-    errors.set(index, processor.errors[position])
+    if (errors.has(index)) continue
+    errors.set(index, error)
     skipped.push(index)
-  })
+  }
   if (run.notStarted.length > 0) {
     logger.warn('Batch records not started before the deadline', {
       count: run.notStarted.length,

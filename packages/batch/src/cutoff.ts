@@ -4,7 +4,11 @@ import { setMaxListeners } from 'node:events'
 const maxTimerDelayMs = 2 ** 31 - 1
 
 export interface Cutoff {
-  /** Aborts when records must stop: `marginMs` before the deadline, or when the invocation's signal aborts. */
+  /** True once records must stop: `marginMs` before the deadline, or the invocation's signal aborted. */
+  readonly stopped: boolean
+  /** Calls `callback` when the cutoff comes (never, if it has come already: check `stopped`). */
+  onStop(callback: () => void): void
+  /** Aborts at the cutoff, for the records to pass on. Made on first read. */
   readonly signal: AbortSignal
   /** The invocation is over: free the timer and the listener. */
   dispose(): void
@@ -19,16 +23,24 @@ const isAbortSignal = (value: unknown): value is AbortSignal =>
 /**
  * One invocation's cutoff. The timer reads the context's remaining time, so the partial response
  * is built `marginMs` before Lambda's deadline; the invocation's signal (core's `request.signal`,
- * which a timeout guard moves earlier) ends it at once too. Neither is known to the other: a
- * guard's margin is not visible on its signal, hence a margin of our own.
+ * which a timeout guard moves earlier) ends it at once too. A guard's margin is not visible on its
+ * signal, hence a margin of our own. Plain callbacks, not AbortSignal listeners, tell the records:
+ * a listener costs tens of microseconds to add in Node, a record must not pay that.
  */
 export function startCutoff(context: unknown, options: unknown, marginMs: number): Cutoff {
-  const controller = new AbortController()
-  // Every running record listens (and the SDK calls it makes with meta.signal): no warning past 10.
-  setMaxListeners(0, controller.signal)
-  const outer = (options as { signal?: unknown } | undefined)?.signal
-  const stop = () => controller.abort(new Error('The batch reached its deadline.'))
+  let stopped = false
+  let controller: AbortController | undefined
+  let callbacks: (() => void)[] = []
   let timer: ReturnType<typeof setTimeout> | undefined
+  const outer = (options as { signal?: unknown } | undefined)?.signal
+  const stop = () => {
+    if (stopped) return
+    stopped = true
+    // Records are failed first, then told: one that ends because its signal aborted still counts as cut off.
+    for (const callback of callbacks) callback()
+    callbacks = []
+    controller?.abort(new Error('The batch reached its deadline.'))
+  }
   if (isAbortSignal(outer)) {
     if (outer.aborted) stop()
     else outer.addEventListener('abort', stop, { once: true })
@@ -40,7 +52,21 @@ export function startCutoff(context: unknown, options: unknown, marginMs: number
     else if (delay <= maxTimerDelayMs) timer = setTimeout(stop, delay)
   }
   return {
-    signal: controller.signal,
+    get stopped() {
+      return stopped
+    },
+    onStop(callback) {
+      if (!stopped) callbacks.push(callback)
+    },
+    get signal() {
+      if (controller === undefined) {
+        controller = new AbortController()
+        // Every record may pass it to an SDK call: no "possible leak" warning past 10 listeners.
+        setMaxListeners(0, controller.signal)
+        if (stopped) controller.abort(new Error('The batch reached its deadline.'))
+      }
+      return controller.signal
+    },
     dispose() {
       clearTimeout(timer)
       if (isAbortSignal(outer)) outer.removeEventListener('abort', stop)
@@ -49,12 +75,12 @@ export function startCutoff(context: unknown, options: unknown, marginMs: number
 }
 
 export interface Limiter {
-  /** Resolves with a release function once a slot is free; rejects if `signal` aborts first. */
+  /** Resolves with a release function once a slot is free; rejects if the cutoff comes first. */
   acquire(): Promise<() => void>
 }
 
 /** At most `limit` records at once; waiters are let in first come, first served. */
-export function createLimiter(limit: number, signal: AbortSignal): Limiter {
+export function createLimiter(limit: number, cutoff: Cutoff): Limiter {
   let running = 0
   const waiting: Array<{ resolve: (release: () => void) => void; reject: (error: unknown) => void }> = []
   const release = () => {
@@ -71,16 +97,12 @@ export function createLimiter(limit: number, signal: AbortSignal): Limiter {
       release()
     }
   }
-  signal.addEventListener(
-    'abort',
-    () => {
-      for (const waiter of waiting.splice(0)) waiter.reject(signal.reason)
-    },
-    { once: true },
-  )
+  cutoff.onStop(() => {
+    for (const waiter of waiting.splice(0)) waiter.reject(new Error('The batch reached its deadline.'))
+  })
   return {
     acquire() {
-      if (signal.aborted) return Promise.reject(signal.reason)
+      if (cutoff.stopped) return Promise.reject(new Error('The batch reached its deadline.'))
       if (running < limit) {
         running++
         return Promise.resolve(once())

@@ -47,13 +47,10 @@ function kinesisText(data: unknown): string {
   }
 }
 
-/** The record's payload: the SQS body or Kinesis data (JSON or text), or a DynamoDB change. */
-export async function payloadOf(source: BatchSource, record: unknown, format: PayloadFormat): Promise<unknown> {
-  if (source === 'sqs') return readText(String((record as SQSRecord).body), format, 'body')
-  if (source === 'kinesis') return readText(kinesisText((record as KinesisStreamRecord).kinesis?.data), format, 'data')
-  const stream = (record as DynamoDBRecord).dynamodb ?? {}
+async function dynamodbChange(record: DynamoDBRecord): Promise<DynamoDBChange> {
+  const stream = record.dynamodb ?? {}
   const change: DynamoDBChange = {
-    eventName: (record as DynamoDBRecord).eventName,
+    eventName: record.eventName,
     keys: (await unmarshallImage(stream.Keys)) ?? {},
   }
   const newImage = await unmarshallImage(stream.NewImage)
@@ -61,4 +58,14 @@ export async function payloadOf(source: BatchSource, record: unknown, format: Pa
   if (newImage !== undefined) change.newImage = newImage
   if (oldImage !== undefined) change.oldImage = oldImage
   return change
+}
+
+/**
+ * The record's payload: the SQS body or Kinesis data (JSON or text), synchronously, or a promise
+ * of a DynamoDB change (its unmarshaller loads on first use).
+ */
+export function payloadOf(source: BatchSource, record: unknown, format: PayloadFormat): unknown {
+  if (source === 'sqs') return readText(String((record as SQSRecord).body), format, 'body')
+  if (source === 'kinesis') return readText(kinesisText((record as KinesisStreamRecord).kinesis?.data), format, 'data')
+  return dynamodbChange(record as DynamoDBRecord)
 }

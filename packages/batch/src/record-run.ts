@@ -1,6 +1,6 @@
-import { runSchema, ValidationError } from '@lamina/validator'
+import { type Outcome, runSchema, ValidationError } from '@lamina/validator'
 import type { StandardSchemaV1 } from '@standard-schema/spec'
-import type { Limiter } from './cutoff.js'
+import type { Cutoff, Limiter } from './cutoff.js'
 import { RecordDeadlineError } from './errors.js'
 import { type BatchLogger, describeThrown, safeIssues } from './failure-log.js'
 import { type PayloadFormat, payloadOf } from './payload.js'
@@ -14,14 +14,14 @@ export interface RecordRunInput {
   schema: StandardSchemaV1 | undefined
   payload: PayloadFormat
   context: unknown
-  signal: AbortSignal
+  cutoff: Cutoff
   limiter: Limiter | undefined
   logger: BatchLogger
 }
 
 export interface RecordRun {
-  /** The record handler Powertools calls. */
-  handle(record: unknown): Promise<void>
+  /** The record handler Powertools calls (it awaits what this returns). */
+  handle(record: unknown): unknown
   /** What each record that reached `handle` failed with, by index. */
   readonly failures: Map<number, unknown>
   /** Indexes of the records the deadline kept from starting. */
@@ -41,34 +41,29 @@ function invalid(issues: ValidationError['issues']): ValidationError {
   }
 }
 
-async function validate(schema: StandardSchemaV1, payload: unknown): Promise<unknown> {
-  const outcome = await runSchema(schema, payload, [])
-  if (!outcome.ok) throw invalid(outcome.issues)
-  return outcome.value
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+
+/** `next(value)` now, or once `value` resolves: a record whose steps are all synchronous never waits on a promise. */
+function step(value: unknown, next: (value: unknown) => unknown): unknown {
+  return isThenable(value) ? Promise.resolve(value).then(next) : next(value)
 }
 
-/**
- * Calls `start` and settles with what it returns, or rejects at the cutoff (`work`'s own later
- * rejection is handled here). Past the cutoff already, `start` is never called.
- */
-function untilCutoff(start: () => unknown, signal: AbortSignal): Promise<unknown> {
-  if (signal.aborted) return Promise.reject(new RecordDeadlineError(false))
-  return new Promise((resolve, reject) => {
-    const stop = () => reject(new RecordDeadlineError(true))
-    signal.addEventListener('abort', stop, { once: true })
-    Promise.resolve()
-      .then(start)
-      .then(
-        (value) => {
-          signal.removeEventListener('abort', stop)
-          resolve(value)
-        },
-        (error: unknown) => {
-          signal.removeEventListener('abort', stop)
-          reject(error)
-        },
-      )
+function validate(schema: StandardSchemaV1, payload: unknown): unknown {
+  return step(runSchema(schema, payload, []), (outcome) => {
+    const settled = outcome as Outcome
+    if (!settled.ok) throw invalid(settled.issues)
+    return settled.value
   })
+}
+
+/** Releases the slot once `result` settles (at once when it is not a promise). */
+function releaseAfter(result: unknown, release: () => void): unknown {
+  if (!isThenable(result)) {
+    release()
+    return result
+  }
+  return Promise.resolve(result).finally(release)
 }
 
 /** `instanceof` that a Proxy with a throwing `getPrototypeOf` trap cannot turn into a throw. */
@@ -108,7 +103,7 @@ export function startRecordRun(input: RecordRunInput): RecordRun {
   const indexes = new Map<unknown, number>(input.records.map((record, index) => [record, index]))
   const failures = new Map<number, unknown>()
   const notStarted: number[] = []
-  const { source, signal, logger } = input
+  const { source, cutoff, logger } = input
 
   const report = (index: number, itemIdentifier: string | undefined, error: unknown, payload: unknown) => {
     failures.set(index, error)
@@ -128,25 +123,69 @@ export function startRecordRun(input: RecordRunInput): RecordRun {
     }
   }
 
-  const handle = async (record: unknown): Promise<void> => {
-    const index = indexes.get(record) as number
-    const itemIdentifier = itemIdentifierOf(source, record)
+  // One promise per invocation that rejects at the cutoff: racing it costs a record no listener.
+  const reached = new Promise<never>((_, reject) => {
+    if (cutoff.stopped) reject(new RecordDeadlineError(true))
+    else cutoff.onStop(() => reject(new RecordDeadlineError(true)))
+  })
+  reached.catch(() => undefined)
+
+  /** Decode, validate and hand over one record; synchronous as long as every step is. */
+  const process = (record: unknown, index: number, itemIdentifier: string | undefined): unknown => {
     let payload: unknown
-    let release: (() => void) | undefined
-    try {
-      if (signal.aborted) throw new RecordDeadlineError(false)
-      if (input.limiter)
-        release = await input.limiter.acquire().catch(() => Promise.reject(new RecordDeadlineError(false)))
-      payload = await payloadOf(source, record, input.payload)
-      const value = input.schema ? await validate(input.schema, payload) : payload
-      const meta = { source, record, index, itemIdentifier: itemIdentifier ?? '', signal, context: input.context }
-      await untilCutoff(() => input.record(value, meta), signal)
-    } catch (error) {
+    const fail = (error: unknown): never => {
       report(index, itemIdentifier, error, payload)
       throw throwable(error)
-    } finally {
-      release?.()
     }
+    try {
+      const result = step(payloadOf(source, record, input.payload), (decoded) => {
+        payload = decoded
+        return step(input.schema ? validate(input.schema, decoded) : decoded, (value) => {
+          // Checked last, just before the callback: a record the cutoff caught here never started.
+          if (cutoff.stopped) throw new RecordDeadlineError(false)
+          const meta = {
+            source,
+            record,
+            index,
+            itemIdentifier: itemIdentifier ?? '',
+            // A getter: the signal is only made when a record asks for it.
+            get signal() {
+              return cutoff.signal
+            },
+            context: input.context,
+          }
+          const returned = input.record(value, meta)
+          return isThenable(returned) ? Promise.race([returned, reached]) : returned
+        })
+      })
+      return isThenable(result) ? Promise.resolve(result).then(undefined, fail) : result
+    } catch (error) {
+      return fail(error)
+    }
+  }
+
+  const handle = (record: unknown): unknown => {
+    const index = indexes.get(record) as number
+    const itemIdentifier = itemIdentifierOf(source, record)
+    if (cutoff.stopped) {
+      report(index, itemIdentifier, new RecordDeadlineError(false), undefined)
+      throw new RecordDeadlineError(false)
+    }
+    if (!input.limiter) return process(record, index, itemIdentifier)
+    return input.limiter.acquire().then(
+      (release) => {
+        try {
+          return releaseAfter(process(record, index, itemIdentifier), release)
+        } catch (error) {
+          release()
+          throw error
+        }
+      },
+      () => {
+        report(index, itemIdentifier, new RecordDeadlineError(false), undefined)
+        throw new RecordDeadlineError(false)
+      },
+    )
   }
 
   return { handle, failures, notStarted, indexOf: (record) => indexes.get(record) as number }
