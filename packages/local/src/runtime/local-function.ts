@@ -101,7 +101,10 @@ export async function startLocalFunction(options: LocalFunctionOptions): Promise
     if (options.runtimeCommand) return options.runtimeCommand
     const file = findHandlerFile(taskRoot, options.handler)
     const typescript = fromSource || (file !== undefined && /\.[mc]?ts$/.test(file))
-    return { command: process.execPath, args: [...(typescript ? ['--import', tsxImport()] : []), childEntry] }
+    return {
+      command: options.nodePath ?? process.execPath,
+      args: [...(typescript ? ['--import', tsxImport()] : []), childEntry],
+    }
   }
 
   function spawnInstance(): Instance {

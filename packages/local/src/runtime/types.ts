@@ -18,6 +18,8 @@ export interface LocalFunctionOptions {
   region?: string
   /** Every line the function's process writes, as it arrives (the invocation's own lines are also in its result). */
   onOutput?: (line: string, stream: 'stdout' | 'stderr') => void
+  /** The Node binary that runs the function (for example a Node 24 binary, as nodejs24.x). Default: this process's. */
+  nodePath?: string
   /**
    * Another runtime client to run instead of Lamina's loop (for example the real `aws-lambda-ric`):
    * the command and its arguments; it gets the same environment and polls the same emulator.
