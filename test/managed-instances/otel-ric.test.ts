@@ -5,15 +5,14 @@
 // no _X_AMZN_TRACE_ID under concurrency); every span exported over OTLP/HTTP must be under its own
 // invocation's trace and handler span.
 import { spawn } from 'node:child_process'
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
-import { createServer, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { lambdaEnvironmentDefaults } from '@lamina/testing'
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startBarrier } from '../support/barrier.js'
 import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.js'
 import { type InvocationOutcome, startRuntimeApi } from '../support/runtime-api.js'
 import {
@@ -51,23 +50,6 @@ async function bundle(fixture: string): Promise<string> {
     logLevel: 'silent',
   })
   return folder
-}
-
-/** An HTTP endpoint on 127.0.0.1 that answers nobody until `size` requests are waiting. */
-async function startBarrier(size: number) {
-  const waiting: ServerResponse[] = []
-  const server = createServer((_, response) => {
-    waiting.push(response)
-    if (waiting.length === size) for (const held of waiting.splice(0)) held.end('go')
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    close: () => {
-      server.closeAllConnections()
-      server.close()
-    },
-  }
 }
 
 beforeAll(async () => {
