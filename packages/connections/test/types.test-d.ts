@@ -1,7 +1,7 @@
 import { wrap } from '@lamina/core'
 import { fetch as undiciFetch } from 'undici'
 import { describe, expectTypeOf, it } from 'vitest'
-import { clients, keepAliveAgents } from '../src/index.ts'
+import { clients, keepAliveAgents, tracedFetch } from '../src/index.ts'
 
 class S3Like {
   send(command: string): Promise<string> {
@@ -65,5 +65,20 @@ describe('clients() types', () => {
     expectTypeOf(agents.destroy).returns.toEqualTypeOf<Promise<void>>()
     // @ts-expect-error maxSockets is a number
     keepAliveAgents({ maxSockets: 'many' })
+  })
+})
+
+describe('tracedFetch types', () => {
+  it('is a fetch, as a clients() factory hands it to the handler', () => {
+    const agents = keepAliveAgents()
+    expectTypeOf(tracedFetch()).toEqualTypeOf<typeof fetch>()
+    wrap<object>()
+      .use(clients({ http: () => tracedFetch({ dispatcher: agents.dispatcher }) }))
+      .handler(async (_, context) => {
+        expectTypeOf(context.clients.http).toEqualTypeOf<typeof fetch>()
+        expectTypeOf(context.clients.http('https://example.com')).resolves.toEqualTypeOf<Response>()
+      })
+    // @ts-expect-error the fetch to call must be a fetch
+    tracedFetch({ fetch: 'https://example.com' })
   })
 })
