@@ -71,8 +71,9 @@ function originRule(origins: CorsOptions['origins'], credentials: boolean): Orig
   if (typeof origins === 'function')
     return (origin) => (origin !== undefined && origins(origin) === true ? origin : undefined)
   const list = typeof origins === 'string' ? [origins] : origins
-  const wrong = Array.isArray(list) ? list.find((origin) => !isOrigin(origin)) : origins
-  if (!Array.isArray(list) || wrong !== undefined) {
+  const wrongAt = Array.isArray(list) ? list.findIndex((origin) => !isOrigin(origin)) : -1
+  const wrong: unknown = Array.isArray(list) ? list[wrongAt] : origins
+  if (!Array.isArray(list) || wrongAt !== -1) {
     throw new TypeError(
       `cors(): ${JSON.stringify(wrong) ?? String(wrong)} is not an origin; write scheme, host and port only, like 'https://app.example' (no path, no trailing slash), or pass origins: '*' or a function.`,
     )
