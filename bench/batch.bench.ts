@@ -5,7 +5,7 @@
 // answer lists ten failures). One process, same events, interleaved rounds.
 // Run: node --import tsx bench/batch.bench.ts
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch'
-import { batch } from '@lamina/batch'
+import { type BatchLogger, batch } from '@lamina/batch'
 import { createContext, events } from '@lamina/testing'
 import type { SQSEvent, SQSRecord } from 'aws-lambda'
 import { Bench } from 'tinybench'
@@ -36,7 +36,7 @@ const work = (order: Order) => {
 }
 
 // Failed records are logged by batch(); the hand-written handler would log them too.
-const quiet = { warn: () => undefined, error: () => undefined }
+const quiet: BatchLogger = { warn: () => undefined, error: () => undefined }
 const lamina = batch({ source: 'sqs', schema: Order, throwOnFullBatchFailure: false, logger: quiet, record: work })
 
 const processor = new BatchProcessor(EventType.SQS)
