@@ -178,7 +178,47 @@ describe("tracing({ mode: 'otel' }): every path ends and exports the span once",
     expect(receiver.spans[0]?.events[0]?.attributes['exception.type']).toBe('TimeoutError')
   })
 
-  it('records a mapped 5xx answer as an error and a 4xx as not, with the status and route', async () => {
+  it('keeps the error’s message when an outer error mapper answers it with a 500', async () => {
+    // Prepare
+    const mapper: Middleware = {
+      name: 'errorMapper',
+      onError: (request) => {
+        request.response = { statusCode: 500 }
+      },
+    }
+    const handler = wrap(async () => {
+      throw new Error('ledger unavailable')
+    })
+      .use(mapper)
+      .use(tracing({ mode: 'otel' }))
+
+    // Act
+    const response = await handler(httpEvents.apiGatewayV2({ method: 'POST', path: '/orders' }), createContext())
+
+    // Assess
+    expect(response).toEqual({ statusCode: 500 })
+    expect(receiver.spans[0]?.status).toEqual({ code: 2, message: 'ledger unavailable' })
+    expect(receiver.spans[0]?.attributes['http.response.status_code']).toBe(500)
+  })
+
+  it('records a 5xx answer as an error (without an error thrown) and a 4xx as not', async () => {
+    // Prepare
+    const handler = wrap(async (event: { rawPath: string }) => ({
+      statusCode: event.rawPath === '/missing' ? 404 : 503,
+    })).use(tracing({ mode: 'otel' }))
+
+    // Act
+    await handler(httpEvents.apiGatewayV2({ method: 'GET', path: '/busy' }), createContext())
+    await handler(httpEvents.apiGatewayV2({ method: 'GET', path: '/missing' }), createContext())
+
+    // Assess
+    expect(receiver.spans.map((span) => [span.attributes['http.response.status_code'], span.status.code])).toEqual([
+      [503, 2],
+      [404, 0],
+    ])
+  })
+
+  it('records the status an error mapper answered with, and the route', async () => {
     // Prepare
     const mapper: Middleware = {
       name: 'errorMapper',

@@ -64,7 +64,7 @@ export function otelTracing(options: OtelTracingOptions): Middleware<{ context: 
     const attributes = invocationAttributes(request.event, request.context, coldStart)
     coldStart = false
     const span = tracer.startSpan(name, { kind: api.SpanKind.SERVER, attributes }, parent)
-    setSpans(request, { span, box, previous, steps: new Map() })
+    setSpans(request, { span, box, previous, failed: false, steps: new Map() })
     box.context = api.trace.setSpan(parent, span)
     ;(request.context as Partial<OtelTracingContext>).tracer = tracer
   }
@@ -99,6 +99,7 @@ export function otelTracing(options: OtelTracingOptions): Middleware<{ context: 
       if (opened === undefined) return
       const { api } = holder.runtime as OtelRuntime
       const error = request.error
+      opened.failed = true
       if (!captureError) {
         opened.span.setStatus({ code: api.SpanStatusCode.ERROR })
         return
@@ -122,8 +123,9 @@ export function otelTracing(options: OtelTracingOptions): Middleware<{ context: 
         const status = statusCodeOf(request.response)
         if (status !== undefined) {
           span.setAttribute('http.response.status_code', status)
-          // A server span is in error for a 5xx only (a 4xx is the caller's mistake).
-          if (status >= 500) span.setStatus({ code: runtime.api.SpanStatusCode.ERROR })
+          // A server span is in error for a 5xx only (a 4xx is the caller's mistake); an error
+          // recorded in onError keeps its status and message.
+          if (status >= 500 && !opened.failed) span.setStatus({ code: runtime.api.SpanStatusCode.ERROR })
         }
       }
       span.end()

@@ -9,6 +9,8 @@ export interface InvocationSpans {
   box: ContextBox
   /** The flow's box before this invocation entered its own (restored in cleanup). */
   previous: ContextBox | undefined
+  /** The error was recorded (its status, with its message, must stay). */
+  failed: boolean
   /** Child spans open for the lifecycle hooks' steps ("validator.before", "handler"). */
   steps: Map<string, Span>
 }
