@@ -1,13 +1,14 @@
 // `lamina build`: one esbuild bundle per function, ready for the nodejs24.x runtime: ESM, Node 24,
 // minified, one copy of every @lamina/* package, the createRequire banner only when the bundle
 // needs `require`, the AWS SDK v3 bundled or left to the runtime.
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { mkdir, readFile, rm } from 'node:fs/promises'
 import { basename, extname, join, relative, resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { type BuildOptions as EsbuildOptions, build as esbuild, type Metafile } from 'esbuild'
 import { loadTemplate } from '../dev/template.js'
 import { findHandlerFile, moduleExtensions, parseHandlerName } from '../runtime/handler-loader.js'
+import { addCompileCache, cacheFolder } from './compile-cache.js'
 import { packageCopies } from './copies.js'
 import { laminaResolver } from './lamina-resolver.js'
 
@@ -20,6 +21,13 @@ export interface BuildOptions {
   sdk?: 'bundle' | 'external'
   /** Default: `<folder>/.lamina/build`; each function gets `<outdir>/<name>/<entry name>.mjs`. */
   outdir?: string
+  /**
+   * Ship a V8 compile cache made at build time beside each bundle (the handler file enables it, then
+   * loads `<entry name>.bundle.mjs`). Made with `nodePath`: use the runtime's Node version.
+   */
+  compileCache?: boolean
+  /** The Node binary that makes the compile cache. Default: this process's. */
+  nodePath?: string
 }
 
 export interface BuiltFunction {
@@ -37,6 +45,8 @@ export interface BuiltFunction {
   banner: boolean
   /** Packages the bundle holds more than one copy of (never @lamina/core: that fails the build). */
   duplicates: string[]
+  /** With `compileCache`: the Node version the cache was made with. */
+  compileCache?: { nodeVersion: string; bytes: number }
 }
 
 export class BuildError extends Error {
@@ -116,6 +126,13 @@ async function bundle(fn: FunctionToBuild, dir: string, outfile: string, sdk: 'b
   }
 }
 
+const folderBytes = (folder: string) =>
+  existsSync(folder)
+    ? readdirSync(folder, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .reduce((total, entry) => total + statSync(join(entry.parentPath, entry.name)).size, 0)
+    : 0
+
 function duplicatesOf(metafile: Metafile, dir: string, name: string): string[] {
   const copies = packageCopies(metafile, dir)
   const core = copies.get('@lamina/core') ?? []
@@ -153,7 +170,7 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltF
       result = await bundle(fn, dir, outfile, sdk, true)
       code = await readFile(outfile)
     }
-    built.push({
+    const entry: BuiltFunction = {
       name: fn.name,
       entry: fn.entry,
       outfile,
@@ -162,7 +179,16 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltF
       gzipBytes: gzipSync(code, { level: 9 }).length,
       banner,
       duplicates: duplicatesOf(result.metafile, dir, fn.name),
-    })
+    }
+    if (options.compileCache) {
+      const nodeVersion = await addCompileCache(outfile, fn.exportName, options.nodePath ?? process.execPath).catch(
+        (error: Error) => {
+          throw new BuildError(`${fn.name}: ${error.message}`)
+        },
+      )
+      entry.compileCache = { nodeVersion, bytes: folderBytes(join(folder, cacheFolder)) }
+    }
+    built.push(entry)
   }
   return built
 }

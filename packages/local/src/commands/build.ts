@@ -5,7 +5,8 @@ import { type BuiltFunction, buildFunctions } from '../build/build.js'
 import { parseArgs, UsageError } from './args.js'
 import { type CommandIo, processIo } from './io.js'
 
-const usage = 'lamina build [example-dir | path/to/file.export] [--sdk bundle|external] [--outdir <dir>] [--json]'
+const usage =
+  'lamina build [example-dir | path/to/file.export] [--sdk bundle|external] [--outdir <dir>] [--compile-cache [--node <node 24>]] [--json]'
 
 const kilobytes = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`
 
@@ -17,7 +18,13 @@ function table(built: BuiltFunction[], cwd: string): string {
       relative(cwd, fn.outfile),
       kilobytes(fn.bytes),
       kilobytes(fn.gzipBytes),
-      [fn.banner ? 'createRequire banner' : '', ...fn.duplicates.map((name) => `2 copies of ${name}`)]
+      [
+        fn.banner ? 'createRequire banner' : '',
+        fn.compileCache
+          ? `compile cache ${kilobytes(fn.compileCache.bytes)} (Node ${fn.compileCache.nodeVersion})`
+          : '',
+        ...fn.duplicates.map((name) => `2 copies of ${name}`),
+      ]
         .filter(Boolean)
         .join(', '),
     ]),
@@ -38,7 +45,7 @@ function table(built: BuiltFunction[], cwd: string): string {
 export async function buildCommand(args: string[], io: Partial<CommandIo> = {}): Promise<number> {
   const { stdout, stderr, cwd } = { ...processIo(), ...io }
   try {
-    const parsed = parseArgs(args, ['sdk', 'outdir'], ['json'], 'build')
+    const parsed = parseArgs(args, ['sdk', 'outdir', 'node'], ['json', 'compile-cache'], 'build')
     if (parsed.positionals.length > 1) throw new UsageError(`one folder or handler at a time. Usage: ${usage}`)
     const sdk = parsed.options.get('sdk') ?? 'bundle'
     if (sdk !== 'bundle' && sdk !== 'external') {
@@ -47,9 +54,12 @@ export async function buildCommand(args: string[], io: Partial<CommandIo> = {}):
       )
     }
     const outdir = parsed.options.get('outdir')
+    const nodePath = parsed.options.get('node')
     const built = await buildFunctions({
       cwd,
       sdk,
+      compileCache: parsed.flags.has('compile-cache'),
+      ...(nodePath === undefined ? {} : { nodePath }),
       ...(parsed.positionals[0] === undefined ? {} : { target: parsed.positionals[0] }),
       ...(outdir === undefined ? {} : { outdir }),
     })

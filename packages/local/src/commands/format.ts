@@ -58,7 +58,8 @@ export function formatTimings(timings: MiddlewareTiming[], durationMs: number, s
   })
   const measured = sorted.reduce((total, timing) => total + (timing.endMs - timing.startMs), 0)
   rows.push(
-    `  ${style.dim(`${'runtime'.padEnd(8)} ${'(engine, serialisation)'.padEnd(nameWidth)} ${ms(Math.max(0, durationMs - measured)).padStart(9)}`)}`,
+    // What no hook measured: the engine between hooks, the runtime, JSON and the Runtime API.
+    `  ${style.dim(`${'rest'.padEnd(8)} ${''.padEnd(nameWidth)} ${ms(Math.max(0, durationMs - measured)).padStart(9)}  runtime, engine, serialisation`)}`,
   )
   return rows
 }

@@ -227,7 +227,8 @@ export async function startLocalFunction(options: LocalFunctionOptions): Promise
     }
 
     // Run: the answer, the deadline (the process is killed, as Lambda does), or an early exit.
-    const started = performance.now()
+    // From the hand-out (the deadline header was set then), not from when this line runs.
+    const started = performance.now() - Math.max(0, Date.now() - (init.handedOut.deadlineMs - timeoutSeconds * 1000))
     let deadlineTimer: NodeJS.Timeout | undefined
     const ran = await Promise.race([
       queued.outcome.then((outcome) => ({ kind: 'answered' as const, outcome })),

@@ -1,6 +1,6 @@
 // `lamina build` end to end: real esbuild bundles of the examples, run through the emulator.
 import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { chmod, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { PassThrough } from 'node:stream'
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { events } from '@lamina/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensurePackagesBuilt } from '../../../../test/support/built-packages.js'
+import { installRuntimeInterfaceClient } from '../../../../test/support/runtime-interface-client.js'
 import { startSecretsManagerServer } from '../../../../test/support/secrets-manager-server.js'
 import { buildCommand } from '../../src/commands/build.js'
 import { type BuiltFunction, buildFunctions, startLocalFunction } from '../../src/index.js'
@@ -163,7 +164,7 @@ describe('lamina build', () => {
     [
       ['examples/hello', '--minify'],
       2,
-      /^lamina build: unknown option --minify: lamina build takes --sdk, --outdir, --json\./,
+      /^lamina build: unknown option --minify: lamina build takes --sdk, --outdir, --node, --json, --compile-cache\./,
     ],
     [['examples/hello', 'examples/orders-api'], 2, /^lamina build: one folder or handler at a time\./],
     [
@@ -177,6 +178,53 @@ describe('lamina build', () => {
     expect(printed).toBe('')
     expect(err).toMatch(message)
     expect(err.trimEnd().split('\n')).toHaveLength(1)
+  })
+
+  it('ships a compile cache made with Node 24 that a read-only copy at another path loads', async () => {
+    // Prepare: Node 24, as nodejs24.x (the binary the aws-lambda-ric test installs)
+    const { node } = await installRuntimeInterfaceClient()
+    const [built] = await buildFunctions({
+      cwd: root,
+      target: 'examples/hello',
+      outdir: join(out, 'cache'),
+      compileCache: true,
+      nodePath: node,
+    })
+    const shipped = join(out, 'elsewhere', 'var', 'task')
+    await cp(dirname(built!.outfile), shipped, { recursive: true })
+    await chmod(shipped, 0o555)
+
+    // Act
+    const local = await startLocalFunction({ handler: built!.handler, cwd: shipped, nodePath: node })
+    const result = await local.invoke(events.apiGatewayV2({ method: 'GET', path: '/' })).finally(() => local.close())
+    await chmod(shipped, 0o755)
+
+    // Assess
+    expect(built!.compileCache?.nodeVersion).toMatch(/^24\./)
+    expect(built!.compileCache?.bytes).toBeGreaterThan(0)
+    expect(await readdir(join(shipped, '.compile-cache'))).toEqual([expect.stringMatching(/^v24\./)])
+    expect(await readFile(built!.outfile, 'utf8')).toContain(
+      "enableCompileCache({ directory: new URL('./.compile-cache', import.meta.url).pathname, portable: true })",
+    )
+    expect(result.response).toMatchObject({ statusCode: 200 })
+  }, 300_000)
+
+  it('refuses to make a compile cache with a Node older than 22, saying which to use', async () => {
+    const fakeNode = join(out, 'node20')
+    await writeFile(fakeNode, '#!/bin/sh\necho 20.20.2\n')
+    await chmod(fakeNode, 0o755)
+    const { code, err } = await build([
+      'examples/hello',
+      '--compile-cache',
+      '--node',
+      fakeNode,
+      '--outdir',
+      join(out, 'old'),
+    ])
+    expect(code).toBe(1)
+    expect(err).toBe(
+      `lamina build: HelloFunction: --compile-cache needs Node 22 or later to make the cache (found 20.20.2 at ${fakeNode}): pass --node <path to Node 24>, the nodejs24.x runtime's version.\n`,
+    )
   })
 
   it('runs through the lamina CLI', async () => {
