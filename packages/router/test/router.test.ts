@@ -127,6 +127,12 @@ describe('matching rules', () => {
     expect(routeOf(await call(events.apiGatewayV2({ path: '/100%' }), app)).route).toBe('percent')
   })
 
+  it('prefers the more specific of two dynamic routes, whatever the registration order', async () => {
+    const app = router().get('/users/{id}/{tab}', echo('tab')).get('/users/{id}/orders', echo('orders'))
+    expect(routeOf(await call(events.apiGatewayV2({ path: '/users/1/orders' }), app)).route).toBe('orders')
+    expect(routeOf(await call(events.apiGatewayV2({ path: '/users/1/profile' }), app)).route).toBe('tab')
+  })
+
   it('is case-sensitive, as API Gateway is', async () => {
     expect((await call(events.apiGatewayV2({ path: '/Users/42' }))).statusCode).toBe(404)
   })
