@@ -4,13 +4,12 @@
 import { type AnyMiddleware, wrap } from '@lamina/core'
 import { createContext, events } from '@lamina/testing'
 import middy from '@middy/core'
-import { Bench } from 'tinybench'
-import { quick, report } from './support/report.js'
+import { cpuNow, median as medianOf, quick, report } from './support/report.js'
 import type { Row } from './support/table.js'
 
 // Each sample runs this many invocations back to back, so the clock's own cost (about 1 µs for
 // a CPU-time read) is spread thin.
-const batch = 1000
+const batch = 200
 const sizes = [0, 5, 10] as const
 // A long deadline: no early-timeout timer fires while the bench runs.
 const context = createContext({ timeoutMs: 15 * 60_000 })
@@ -54,18 +53,9 @@ const runBatch = (handler: Handler) => async () => {
   for (let i = 0; i < batch; i++) await handler(event, context)
 }
 
-// Shared machines are noisy: run every task in several short interleaved rounds and keep each
-// task's best round (the least disturbed), and report the median round too.
-const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 5 : 9))
-
-// The clock: this process's CPU time (user + system, µs resolution) by default, so other work on
-// a shared machine does not count against whichever task it happened to interrupt. GC threads
-// are included: they are part of the cost. BENCH_CLOCK=wall uses performance.now() instead.
-const clock = process.env.BENCH_CLOCK === 'wall' ? 'wall' : 'cpu'
-const cpuNow = () => {
-  const { user, system } = process.cpuUsage()
-  return (user + system) / 1000
-}
+// Shared machines are noisy: every round times one batch of every task back to back (rotating
+// the order), and each task's median round is kept (its best round is reported too).
+const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 40 : 150))
 
 function tasks(): [string, () => Promise<void>][] {
   const list: [string, () => Promise<void>][] = [['direct async call', runBatch(plain)]]
@@ -80,30 +70,19 @@ function tasks(): [string, () => Promise<void>][] {
 }
 
 async function measure(): Promise<{ best: Map<string, number>; median: Map<string, number> }> {
-  const samples = new Map<string, number[]>()
-  for (let round = 0; round < rounds; round++) {
-    const bench = new Bench({
-      name: `core round ${round + 1}`,
-      time: quick ? 40 : 150,
-      warmupTime: quick ? 20 : 50,
-      // tinybench's default minimum of 64 samples would set the pace of the short (CI) run.
-      ...(quick ? { iterations: 12 } : {}),
-      ...(clock === 'cpu' ? { now: cpuNow } : {}),
-    })
-    for (const [name, fn] of tasks()) bench.add(name, fn)
-    await bench.run()
-    for (const task of bench.tasks) {
-      const result = task.result
-      if (result.state !== 'completed') throw new Error(`bench task "${task.name}" did not complete: ${result.state}`)
-      samples.set(task.name, [...(samples.get(task.name) ?? []), (result.latency.mean * 1e6) / batch])
+  const list = tasks()
+  const samples = new Map<string, number[]>(list.map(([name]) => [name, []]))
+  for (let round = -5; round < rounds; round++) {
+    for (let index = 0; index < list.length; index++) {
+      const [name, run] = list[(index + Math.max(round, 0)) % list.length]!
+      const started = cpuNow()
+      await run()
+      if (round >= 0) samples.get(name)!.push(((cpuNow() - started) * 1e6) / batch)
     }
   }
-  const pick = (values: number[], at: (sorted: number[]) => number) => at([...values].sort((a, b) => a - b))
   return {
-    best: new Map([...samples].map(([name, values]) => [name, pick(values, (sorted) => sorted[0]!)])),
-    median: new Map(
-      [...samples].map(([name, values]) => [name, pick(values, (sorted) => sorted[sorted.length >> 1]!)]),
-    ),
+    best: new Map([...samples].map(([name, values]) => [name, Math.min(...values)])),
+    median: new Map([...samples].map(([name, values]) => [name, medianOf(values)])),
   }
 }
 
@@ -141,7 +120,7 @@ async function main() {
     title: 'Engine overhead',
     tables: [
       {
-        title: `ns per invocation (batches of ${batch}, median and best of ${rounds} interleaved rounds, ${clock} time, node ${process.version})`,
+        title: `ns per invocation (CPU time; median and best of ${rounds} rounds, each timing a batch of ${batch} of every task back to back; node ${process.version})`,
         rows,
       },
     ],

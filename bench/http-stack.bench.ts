@@ -30,9 +30,10 @@ const { default: middy } = await import('@middy/core')
 const { default: httpErrorHandler } = await import('@middy/http-error-handler')
 const { default: httpJsonBodyParser } = await import('@middy/http-json-body-parser')
 const { createError } = await import('@middy/util')
-const { Bench } = await import('tinybench')
 const { z } = await import('zod')
-const { cpuNow, median, quick, report } = await import('./support/report.js')
+const { quick, report } = await import('./support/report.js')
+const { interleaved } = await import('./support/interleave.js')
+type Variant = import('./support/interleave.js').Variant
 
 type Logger = InstanceType<typeof Logger>
 type Metrics = InstanceType<typeof Metrics>
@@ -45,8 +46,8 @@ const CreateOrder = z.object({
 })
 type CreateOrder = { sku: string; quantity: number; note?: string | undefined }
 
-const batch = 50
-const rounds = quick ? 5 : 9
+const batch = 20
+const rounds = quick ? 100 : 300
 const context = createContext({ timeoutMs: 15 * 60_000, functionName: 'orders' })
 const cases = {
   success: events.apiGatewayV2({ body: { sku: 'A-1', quantity: 2, note: 'gift wrap' }, requestId: 'bench' }),
@@ -144,7 +145,7 @@ const restore = () => {
 
 // Middy's body parser writes the parsed body back onto the event: every call gets a fresh copy.
 silence()
-const samples = new Map<string, number[]>()
+let ns: (name: string) => number
 try {
   for (const [caseName, event] of Object.entries(cases)) {
     const statuses = await Promise.all(
@@ -153,33 +154,16 @@ try {
     if (new Set(statuses).size !== 1)
       throw new Error(`bench: the ${caseName} case's answers differ: ${statuses.join(', ')}`)
   }
-  for (let round = 0; round < rounds; round++) {
-    const bench = new Bench({
-      time: quick ? 60 : 250,
-      warmupTime: quick ? 20 : 80,
-      ...(quick ? { iterations: 12 } : {}),
-      now: cpuNow,
-    })
-    // A different order each round: no variant always runs first (warm caches) or last (old heap).
-    const order = variants.map((_, index) => variants[(index + round) % variants.length]!)
-    for (const [caseName, event] of Object.entries(cases)) {
-      for (const [name, handler] of order) {
-        bench.add(`${caseName}: ${name}`, async () => {
-          for (let i = 0; i < batch; i++) await handler({ ...event }, context)
-        })
-      }
-    }
-    await bench.run()
-    for (const task of bench.tasks) {
-      if (task.result.state !== 'completed') throw new Error(`bench task "${task.name}" ended ${task.result.state}`)
-      samples.set(task.name, [...(samples.get(task.name) ?? []), (task.result.latency.mean * 1e6) / batch])
-    }
-  }
+  const tasks = Object.entries(cases).flatMap(([caseName, event]) =>
+    variants.map(([name, handler]): Variant => [`${caseName}: ${name}`, () => handler({ ...event }, context)]),
+  )
+  const medians = await interleaved(tasks, { batch, rounds, warmupRounds: quick ? 5 : 15 })
+  ns = (name: string) => medians.get(name) as number
 } finally {
   restore()
 }
+const names = Object.keys(cases).flatMap((caseName) => variants.map(([name]) => `${caseName}: ${name}`))
 
-const ns = (name: string) => median(samples.get(name)!)
 const ratio = (caseName: string, twin: string) => ns(`${caseName}: lamina`) / ns(`${caseName}: ${twin}`)
 const ratios = [
   {
@@ -202,8 +186,8 @@ report({
   title: 'Full HTTP stack',
   tables: [
     {
-      title: `ns per invocation (CPU time, median of ${rounds} interleaved rounds, batches of ${batch}, node ${process.version})`,
-      rows: [...samples.keys()].map((name) => {
+      title: `ns per invocation (CPU time, median of ${rounds} rounds, each timing a batch of ${batch} of every task back to back; node ${process.version})`,
+      rows: names.map((name) => {
         const [caseName] = name.split(':') as [string]
         return {
           task: name,

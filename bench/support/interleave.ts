@@ -1,0 +1,30 @@
+// Fine-grained interleaving for a noisy shared machine: every round times one short batch of
+// each variant back to back (in a rotating order), so a burst of load from another tenant lands
+// on all variants alike instead of on whichever one tinybench happened to be running. Reports
+// each variant's median over the rounds, per invocation, in CPU time.
+import { cpuNow, median } from './report.js'
+
+export interface InterleaveOptions {
+  /** Invocations per timed batch: enough that the clock's resolution (1 µs) is noise-free. */
+  batch: number
+  rounds: number
+  /** Untimed rounds first, so every variant runs optimised code. */
+  warmupRounds: number
+}
+
+export type Variant = [name: string, run: () => Promise<unknown> | unknown]
+
+/** ns per invocation, median over the rounds, for each variant (same order as given). */
+export async function interleaved(variants: Variant[], options: InterleaveOptions): Promise<Map<string, number>> {
+  const samples = new Map<string, number[]>(variants.map(([name]) => [name, []]))
+  for (let round = -options.warmupRounds; round < options.rounds; round++) {
+    for (let index = 0; index < variants.length; index++) {
+      const [name, run] = variants[(index + Math.max(round, 0)) % variants.length] as Variant
+      const started = cpuNow()
+      for (let i = 0; i < options.batch; i++) await run()
+      const ms = cpuNow() - started
+      if (round >= 0) samples.get(name)?.push((ms * 1e6) / options.batch)
+    }
+  }
+  return new Map([...samples].map(([name, values]) => [name, median(values)]))
+}
