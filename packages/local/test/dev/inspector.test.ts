@@ -27,29 +27,28 @@ afterAll(async () => {
 async function countColours(png: Buffer, colours: Record<string, [number, number, number]>) {
   const decoder = await browser.newPage()
   try {
-    return await decoder.evaluate(
-      async ({ data, colours }) => {
-        const image = new Image()
-        image.src = `data:image/png;base64,${data}`
-        await image.decode()
-        const canvas = document.createElement('canvas')
-        canvas.width = image.width
-        canvas.height = image.height
-        const context = canvas.getContext('2d') as CanvasRenderingContext2D
-        context.drawImage(image, 0, 0)
-        const pixels = context.getImageData(0, 0, image.width, image.height).data
-        const counts: Record<string, number> = Object.fromEntries(Object.keys(colours).map((name) => [name, 0]))
-        for (let index = 0; index < pixels.length; index += 4) {
-          for (const [name, [r, g, b]] of Object.entries(colours)) {
-            const close =
-              Math.abs(pixels[index] - r) + Math.abs(pixels[index + 1] - g) + Math.abs(pixels[index + 2] - b) < 12
-            if (close) counts[name] = (counts[name] as number) + 1
-          }
+    // Run in the page (a string, so this file needs no DOM types): decode, draw, count.
+    const count = `(async () => {
+      const colours = ${JSON.stringify(colours)};
+      const image = new Image();
+      image.src = 'data:image/png;base64,${png.toString('base64')}';
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = image.height;
+      const context = canvas.getContext('2d');
+      context.drawImage(image, 0, 0);
+      const pixels = context.getImageData(0, 0, image.width, image.height).data;
+      const counts = {};
+      for (const name of Object.keys(colours)) counts[name] = 0;
+      for (let index = 0; index < pixels.length; index += 4) {
+        for (const [name, [r, g, b]] of Object.entries(colours)) {
+          if (Math.abs(pixels[index] - r) + Math.abs(pixels[index + 1] - g) + Math.abs(pixels[index + 2] - b) < 12) counts[name]++;
         }
-        return counts
-      },
-      { data: png.toString('base64'), colours },
-    )
+      }
+      return counts;
+    })()`
+    return (await decoder.evaluate(count)) as Record<string, number>
   } finally {
     await decoder.close()
   }
@@ -84,7 +83,9 @@ describe('the inspector page at /_lamina', () => {
     await fetch(`${server.url}/slow`)
     await page.waitForSelector('#detail h2:has-text("GET /slow")')
     // Assess: the element boxes
-    const record = (await (await fetch(`${server.url}/_lamina/invocations`)).json()).at(-1) as InvocationRecord
+    const record = ((await (await fetch(`${server.url}/_lamina/invocations`)).json()) as InvocationRecord[]).at(
+      -1,
+    ) as InvocationRecord
     const bars = page.locator('[data-testid=waterfall] .bar')
     expect(await bars.count()).toBe(record.timings.length)
     const track = (await page.locator('[data-testid=waterfall] .track').first().boundingBox()) as {

@@ -10,6 +10,10 @@ import { startDevServer } from '../../src/dev/server.js'
 import { startLocalFunction } from '../../src/runtime/local-function.js'
 import { exampleFolder, fixtures, httpTemplate, nextInvocation, startTestServer } from './support/dev-server.js'
 
+/** Answers of known shapes, read loosely as tests do. */
+type Json = any
+const json = (response: Response): Promise<Json> => response.json()
+
 const answering = (text: string) =>
   `export const handler = async () => ({ statusCode: 200, body: ${JSON.stringify(text)} })\n`
 
@@ -184,12 +188,12 @@ export const handler = async () => ({
     const dir = exampleFolder({ 'template.yaml': httpTemplate(), 'src/handler.ts': typescriptHandler('first') })
     const server = await startTestServer({ dir, watch: true })
     try {
-      const first = await (await fetch(server.url)).json()
+      const first = await json(await fetch(server.url))
       const restarted = once(server, 'restart')
       // Act
       writeFileSync(join(dir, 'src/handler.ts'), 'export const handler = async ( => {')
       const [{ error }] = await restarted
-      const after = await (await fetch(server.url)).json()
+      const after = await json(await fetch(server.url))
       // Assess
       expect(first.url).toBe(pathToFileURL(join(dir, 'src/handler.ts')).href)
       expect(first.stack).toContain(`${join(dir, 'src/handler.ts')}:5:`)

@@ -8,6 +8,10 @@ import { fixtures, nextInvocation, startTestServer, type TestServer } from './su
 
 let server: TestServer
 
+/** Answers of known shapes, read loosely as tests do. */
+type Json = any
+const json = (response: Response): Promise<Json> => response.json()
+
 beforeAll(async () => {
   server = await startTestServer({ dir: join(fixtures, 'shop') })
 })
@@ -25,7 +29,7 @@ describe('lamina dev: HTTP API (v2) routes from the template', () => {
     expect(response.status).toBe(200)
     expect(response.headers.get('x-stage')).toBe('local')
     expect(response.headers.getSetCookie()).toEqual(['session=abc; HttpOnly', 'theme=dark'])
-    expect(await response.json()).toMatchObject({
+    expect(await json(response)).toMatchObject({
       functionName: 'shop-items-local',
       version: '2.0',
       routeKey: 'GET /items/{id}',
@@ -39,7 +43,7 @@ describe('lamina dev: HTTP API (v2) routes from the template', () => {
   })
 
   it('prefers a literal route over a path parameter, and passes a POST body as text', async () => {
-    const special = await (await fetch(url('/items/special'))).json()
+    const special = await json(await fetch(url('/items/special')))
     const created = await fetch(url('/items'), {
       method: 'POST',
       body: '{"sku":"mug"}',
@@ -47,7 +51,7 @@ describe('lamina dev: HTTP API (v2) routes from the template', () => {
     })
     expect(special).toMatchObject({ routeKey: 'GET /items/special', pathParameters: null })
     expect(created.status).toBe(201)
-    expect(await created.json()).toMatchObject({
+    expect(await json(created)).toMatchObject({
       routeKey: 'POST /items',
       body: '{"sku":"mug"}',
       isBase64Encoded: false,
@@ -56,16 +60,16 @@ describe('lamina dev: HTTP API (v2) routes from the template', () => {
 
   it('passes a binary body base64-encoded, as API Gateway does', async () => {
     const bytes = Buffer.from([0, 159, 146, 150, 255])
-    const answer = await (
-      await fetch(url('/items'), { method: 'POST', body: bytes, headers: { 'content-type': 'image/png' } })
-    ).json()
+    const answer = await json(
+      await fetch(url('/items'), { method: 'POST', body: bytes, headers: { 'content-type': 'image/png' } }),
+    )
     expect(answer).toMatchObject({ isBase64Encoded: true, body: bytes.toString('base64') })
   })
 
   it('answers 404 for a path no route takes, and says so in the terminal', async () => {
     const response = await fetch(url('/nowhere'))
     expect(response.status).toBe(404)
-    expect(await response.json()).toEqual({ message: 'Not Found' })
+    expect(await json(response)).toEqual({ message: 'Not Found' })
     expect(server.lines).toContain('GET /nowhere → 404 (no route in the template)')
   })
 
@@ -162,7 +166,7 @@ describe('lamina dev: SQS batches', () => {
       body: JSON.stringify(['plain text', { fail: true }, { id: 3 }]),
     })
     // Assess
-    const answer = await response.json()
+    const answer = await json(response)
     expect(response.status).toBe(200)
     expect(answer.messages.map((message: { body: string }) => message.body)).toEqual([
       'plain text',
@@ -189,18 +193,18 @@ describe('lamina dev: SQS batches', () => {
     const unknown = await fetch(url('/_lamina/sqs/Nope'), { method: 'POST', body: '["x"]' })
     expect(byName.status).toBe(200)
     expect(notJson.status).toBe(400)
-    expect((await notJson.json()).message).toMatch(/not JSON: send a JSON array of message bodies/)
+    expect((await json(notJson)).message).toMatch(/not JSON: send a JSON array of message bodies/)
     expect(notArray.status).toBe(400)
-    expect((await notArray.json()).message).toMatch(/non-empty JSON array/)
+    expect((await json(notArray)).message).toMatch(/non-empty JSON array/)
     expect(unknown.status).toBe(404)
-    expect((await unknown.json()).message).toMatch(/No function "Nope".*ItemsFunction, LegacyFunction/)
+    expect((await json(unknown)).message).toMatch(/No function "Nope".*ItemsFunction, LegacyFunction/)
   })
 })
 
 describe('lamina dev: inspector endpoints', () => {
   it('lists the last invocations as JSON and names the endpoints when asked for another', async () => {
     await fetch(url('/items/7'))
-    const list = await (await fetch(url('/_lamina/invocations'))).json()
+    const list = await json(await fetch(url('/_lamina/invocations')))
     const unknown = await fetch(url('/_lamina/nope'))
     expect(list.at(-1)).toMatchObject({
       label: 'GET /items/7',
@@ -209,7 +213,7 @@ describe('lamina dev: inspector endpoints', () => {
       functionName: 'shop-items-local',
     })
     expect(unknown.status).toBe(404)
-    expect((await unknown.json()).message).toMatch(/GET \/_lamina\/events/)
+    expect((await json(unknown)).message).toMatch(/GET \/_lamina\/events/)
   })
 
   it('streams each new invocation to /_lamina/events as it ends', async () => {
