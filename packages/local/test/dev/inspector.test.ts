@@ -75,6 +75,15 @@ describe('the inspector page at /_lamina', () => {
     expect(await page.locator('#detail pre.event').textContent()).toContain('"rawQueryString": "from=test"')
   })
 
+  it('shows what a request carried as text, never as markup', async () => {
+    // Act
+    await fetch(`${server.url}/items/${encodeURIComponent('<img src=x onerror="document.title=1">')}`)
+    // Assess
+    await page.waitForSelector('#detail pre.event:has-text("<img src=x")')
+    expect(await page.locator('#list img, #detail img').count()).toBe(0)
+    expect(await page.title()).toBe('lamina dev · inspector')
+  })
+
   it('draws the waterfall: one bar per middleware hook, placed and sized by its timing, in its phase colour', async () => {
     // Prepare: a fresh page follows the newest invocation
     await page.reload()

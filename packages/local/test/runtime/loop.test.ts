@@ -59,6 +59,57 @@ describe('startRuntimeLoop', () => {
     expect(outcome?.body.toString()).toBe('ab')
   })
 
+  it('reports a stream that fails midway in the trailers', async () => {
+    const { api } = await run('streaming.handler')
+    const outcome = await api.enqueue({ parts: ['a'], fail: true }).outcome
+    expect(outcome).toMatchObject({
+      kind: 'error',
+      streamed: true,
+      streamError: { errorMessage: 'failed after the first bytes' },
+    })
+  })
+
+  it('fails a streaming handler that is not async, ends a stream left open, and sends a prelude without a body', async () => {
+    const sync = await (await run('streaming.notAsync')).api.enqueue({}).outcome
+    expect(sync?.streamError?.errorMessage).toBe(
+      'Streaming handlers must be async (return a promise): declare the handler async.',
+    )
+    loop?.stop()
+    await api?.close()
+    const open = await (await run('streaming.unended')).api.enqueue({}).outcome
+    expect(open).toMatchObject({ kind: 'response', streamed: true })
+    expect(open?.body.toString()).toBe('left open')
+    loop?.stop()
+    await api?.close()
+    const empty = await (await run('streaming.emptyWithPrelude')).api.enqueue({}).outcome
+    expect(empty).toMatchObject({ kind: 'response', prelude: { statusCode: 204 } })
+    expect(empty?.body.length).toBe(0)
+  })
+
+  it.each([
+    [
+      'not-function.handler',
+      'Runtime.HandlerNotFound',
+      'not-function.handler is not a function (it is object): export the handler function as handler.',
+    ],
+    [
+      'echo.missing',
+      'Runtime.HandlerNotFound',
+      'echo.missing is undefined or not exported: export a function named missing from echo.mjs.',
+    ],
+    [
+      'echo-cjs.callback',
+      'Runtime.CallbackHandlerDeprecated',
+      expect.stringContaining('no longer supports callback handlers'),
+    ],
+    ['init-throws.handler', 'Error', 'TABLE_NAME is not set: set it in the function configuration.'],
+  ])('reports %s at init as %s', async (handler, errorType, errorMessage) => {
+    const { api, loop } = await run(handler)
+    const reported = initError(api)
+    expect(await loop.initialized).toBe(false)
+    expect(await reported).toMatchObject({ errorType, errorMessage })
+  })
+
   it('reports init failures through /init/error and does not poll', async () => {
     const { api, loop } = await run('missing.handler')
     const reported = initError(api)
