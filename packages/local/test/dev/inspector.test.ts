@@ -76,6 +76,9 @@ describe('the inspector page at /_lamina', () => {
   })
 
   it('shows what a request carried as text, never as markup', async () => {
+    // Prepare: a fresh page follows the newest invocation
+    await page.reload()
+    await page.waitForSelector('body[data-live]')
     // Act
     await fetch(`${server.url}/items/${encodeURIComponent('<img src=x onerror="document.title=1">')}`)
     // Assess
