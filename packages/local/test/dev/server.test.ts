@@ -115,9 +115,17 @@ describe('lamina dev: other HTTP sources and failures', () => {
   })
 
   it('answers a function past its timeout with 504, and the next call starts a fresh process', async () => {
+    // Act
     const first = await fetch(url('/sleepy'))
-    expect(first.status).toBe(504)
-    expect(server.history.list().findLast((entry) => entry.label === 'GET /sleepy')?.summary).toBe('504 (timed out)')
+    const second = await fetch(url('/sleepy'))
+    // Assess
+    expect([first.status, await first.text()]).toEqual([504, '{"message":"Endpoint request timed out"}'])
+    expect(second.status).toBe(504)
+    const records = server.history.list().filter((entry) => entry.label === 'GET /sleepy')
+    expect(records.map((entry) => [entry.summary, entry.cold])).toEqual([
+      ['504 (timed out)', true],
+      ['504 (timed out)', true],
+    ])
   })
 })
 
