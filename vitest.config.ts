@@ -35,7 +35,7 @@ export default defineConfig({
         'packages/core/src/**': packageCoverage(100, 100),
         'packages/{testing,validator,errors,timeout,logger,tracer,metrics,observability,connections,secrets}/src/**':
           packageCoverage(95, 95),
-        'packages/{router,batch,retry,warmup,events}/src/**': packageCoverage(95, 95),
+        'packages/{router,batch,retry,warmup,events,azure,gcp}/src/**': packageCoverage(95, 95),
         'packages/local/src/**': packageCoverage(90, 90),
       },
     },
