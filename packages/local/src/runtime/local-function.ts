@@ -146,9 +146,12 @@ export async function startLocalFunction(options: LocalFunctionOptions): Promise
     const exited = new Promise<string>((done) => {
       child.once('error', (error) => done(`could not start (${error.message})`))
       child.once('exit', (code, signal) => {
-        // Its held `/next` must not receive the next invocation.
-        api.dropWaiting()
-        if (instance?.process === child) instance = undefined
+        // A crash: its held `/next` must not receive the next invocation. (A process stopped on
+        // purpose had its `/next` dropped before the kill; a successor may be polling by now.)
+        if (instance?.process === child) {
+          api.dropWaiting()
+          instance = undefined
+        }
         void outputRead.then(() => done(signal === null ? `exit status ${code}` : `signal ${signal}`))
       })
     })

@@ -39,6 +39,28 @@ describe('startRuntimeLoop', () => {
     expect(api.takeReport(queued.requestId)).toEqual({ timings: [], logs: ['direct {"n":1}', 'and more'] })
   })
 
+  it('reports the time of each middleware and the handler, per request id', async () => {
+    // Prepare
+    const { api } = await run('timed.handler')
+
+    // Act: two invocations, one after the other
+    const first = api.enqueue({ name: 'a' })
+    await first.outcome
+    const second = api.enqueue({ name: 'b' })
+    await second.outcome
+
+    // Assess
+    for (const { requestId } of [first, second]) {
+      const timings = api.takeReport(requestId)!.timings
+      expect(timings.map(({ phase, middleware }) => `${phase}:${middleware}`)).toEqual([
+        'before:first',
+        'before:second',
+        'handler:handler',
+        'after:first',
+      ])
+    }
+  })
+
   it('answers null for a handler that returns nothing', async () => {
     const { api } = await run('echo-cjs.nested.handler')
     const outcome = await api.enqueue({}).outcome
