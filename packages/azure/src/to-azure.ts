@@ -23,7 +23,7 @@ export interface ToAzureOptions extends DeadlineOptions {}
 export function assertHandler(handler: unknown, caller: string): void {
   if (typeof handler !== 'function') {
     throw new TypeError(
-      `${caller} needs a Lambda handler function (the result of wrap(...).handler(...), or any (event, context) => result); got ${
+      `${caller} needs a Lamina handler function (the result of wrap(...).handler(...), or any (event, context) => result); got ${
         handler === null ? 'null' : typeof handler
       }.`,
     )

@@ -5,7 +5,7 @@ import type { EventBody } from './body.js'
 export interface PlatformRequest {
   method: string
   url: URL
-  /** Header names lower-case; a repeated header already joined. `cookie` included. */
+  /** Header names lower-case and unique (the platform has joined a repeated header). `cookie` included. */
   headers: Iterable<[string, string]>
   body: EventBody
   requestId: string
@@ -31,16 +31,13 @@ export function toV2Event(request: PlatformRequest, now = new Date()): APIGatewa
   const headers: Record<string, string> = {}
   let cookies: string[] | undefined
   for (const [name, value] of request.headers) {
+    // As API Gateway does: the Cookie header becomes the `cookies` list and leaves `headers`.
     if (name === 'cookie') {
-      // As API Gateway does: the Cookie header becomes the `cookies` list and leaves `headers`.
-      cookies = [
-        ...(cookies ?? []),
-        ...value
-          .split(';')
-          .map((part) => part.trim())
-          .filter((part) => part !== ''),
-      ]
-    } else headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`
+      cookies = value
+        .split(';')
+        .map((part) => part.trim())
+        .filter((part) => part !== '')
+    } else headers[name] = value
   }
   const query: Record<string, string> = {}
   for (const [name, value] of request.url.searchParams) {
@@ -63,7 +60,7 @@ export function toV2Event(request: PlatformRequest, now = new Date()): APIGatewa
       accountId: '',
       apiId: '',
       domainName: host,
-      domainPrefix: host.split('.')[0] ?? host,
+      domainPrefix: host.split('.')[0] as string,
       http: {
         method: request.method,
         path,
