@@ -50,6 +50,7 @@ describe('parseDevArgs', () => {
     [['--port', '1.5'], '--port "1.5" is not a whole number from 0 to 65535: pass e.g. --port 3000'],
     [['--concurrency', '0'], '--concurrency "0" is not a whole number from 1 to 1000: pass e.g. --concurrency 8'],
     [['--port'], "Option '-p, --port <value>' argument missing: run lamina dev --help for the options"],
+    [['--event', 'v3'], '--event "v3" is not an HTTP event format: pass one of v2, v1, alb, url'],
     [['--schedule-every', 'often'], '--schedule-every "often" is not a duration: write it like 500ms, 10s, 2m or 1h'],
   ])('%j → %s', (args, message) => {
     let thrown: unknown

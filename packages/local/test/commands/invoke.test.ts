@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { parseArgs } from '../../src/commands/args.js'
 import { parseEnvFile } from '../../src/commands/env-file.js'
 import { invokeCommand } from '../../src/commands/invoke.js'
@@ -29,6 +29,10 @@ async function invoke(args: string[], options: { tty?: boolean; stdin?: string; 
   const code = await invokeCommand(args, { stdout, stderr, stdin, cwd: options.cwd ?? fixtures })
   return { code, out, err }
 }
+
+afterEach(() => {
+  vi.useRealTimers()
+})
 
 describe('lamina invoke', () => {
   it('prints the result as one JSON document when piped', async () => {
@@ -132,6 +136,31 @@ describe('lamina invoke', () => {
     expect(code).toBe(1)
     expect(err).toMatch(
       /^lamina invoke: syntax-error\.mjs does not parse \(SyntaxError: .*\): fix the syntax error\.\n$/,
+    )
+  })
+
+  it('names a module that exits while it loads', async () => {
+    const { code, out, err } = await invoke(['init-exits.handler'])
+    expect(code).toBe(1)
+    expect(out).toBe('')
+    expect(err).toBe(
+      'lamina invoke: init-exits.mjs exited while loading (Runtime exited with error: exit status 4): look for process.exit() in its top-level code.\n',
+    )
+  })
+
+  it('names a module whose init does not finish, and what to look for', async () => {
+    // Prepare: the 10 s init limit on a faked clock
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+
+    // Act
+    const pending = invoke(['init-hangs.handler'])
+    await vi.advanceTimersByTimeAsync(10_000)
+    const { code, err } = await pending
+
+    // Assess
+    expect(code).toBe(1)
+    expect(err).toBe(
+      "lamina invoke: init-hangs.mjs did not finish loading: The function's init did not finish in 10 s: look for a top-level await that never settles.\n",
     )
   })
 

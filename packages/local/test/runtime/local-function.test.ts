@@ -1,6 +1,6 @@
 // startLocalFunction end to end: a real child process runs Lamina's loop against the emulator.
 import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { type LocalFunction, startLocalFunction } from '../../src/index.js'
 import { syntaxErrorFolder } from '../support/broken-fixtures.js'
 
@@ -8,6 +8,7 @@ const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url))
 let fn: LocalFunction | undefined
 
 afterEach(async () => {
+  vi.useRealTimers()
   await fn?.close()
   fn = undefined
 })
@@ -199,6 +200,92 @@ describe('startLocalFunction', () => {
     expect(error).toMatchObject({
       errorType: 'Runtime.UserCodeSyntaxError',
       errorMessage: expect.stringMatching(/^SyntaxError: /),
+    })
+  })
+
+  it('fails an init that does not finish within 10 s as Runtime.InitTimeout, and tries init again next time', async () => {
+    // Prepare: Lambda's init limit is measured on a faked clock; the process itself is real
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const local = await start('init-hangs.handler')
+    let settled = false
+
+    // Act
+    const first = local.invoke({}).finally(() => {
+      settled = true
+    })
+    await vi.advanceTimersByTimeAsync(9_999)
+    const settledBeforeTheLimit = settled
+    await vi.advanceTimersByTimeAsync(1)
+    const timedOut = await first
+    const second = local.invoke({})
+    await vi.advanceTimersByTimeAsync(10_000)
+
+    // Assess
+    expect(settledBeforeTheLimit).toBe(false)
+    expect(timedOut).toMatchObject({
+      cold: true,
+      phase: 'init',
+      timedOut: true,
+      error: {
+        errorType: 'Runtime.InitTimeout',
+        errorMessage: "The function's init did not finish in 10 s: look for a top-level await that never settles.",
+      },
+    })
+    expect(await second).toMatchObject({ cold: true, phase: 'init', error: { errorType: 'Runtime.InitTimeout' } })
+  })
+
+  it('gives init as long as the timeout when the timeout is over 10 s', async () => {
+    // Prepare
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const local = await start('init-hangs.handler', { timeoutSeconds: 12 })
+    let settled = false
+
+    // Act
+    const pending = local.invoke({}).finally(() => {
+      settled = true
+    })
+    await vi.advanceTimersByTimeAsync(10_000)
+    const settledAtTenSeconds = settled
+    await vi.advanceTimersByTimeAsync(2_000)
+
+    // Assess
+    expect(settledAtTenSeconds).toBe(false)
+    expect((await pending).error?.errorMessage).toMatch(/^The function's init did not finish in 12 s/)
+  })
+
+  it('reports a module that exits while it loads as Runtime.ExitError at init', async () => {
+    const local = await start('init-exits.handler')
+    const result = await local.invoke({})
+    expect(result).toMatchObject({
+      phase: 'init',
+      cold: true,
+      error: {
+        errorType: 'Runtime.ExitError',
+        errorMessage: `RequestId: ${result.requestId} Error: Runtime exited with error: exit status 4`,
+      },
+    })
+  })
+
+  it('reports a Node binary that cannot be started, naming why', async () => {
+    const local = await start('echo.handler', { nodePath: '/nonexistent/bin/node' })
+    const result = await local.invoke({})
+    expect(result).toMatchObject({ phase: 'init', error: { errorType: 'Runtime.ExitError' } })
+    expect(result.error?.errorMessage).toMatch(/Runtime exited with error: could not start \(spawn .*node ENOENT\)$/)
+  })
+
+  it('uses the request id and trace id the caller gives', async () => {
+    // Prepare
+    const local = await start('context.handler')
+    const traceId = '1-5759e988-bd862e3fe1be46a994272793'
+
+    // Act
+    const result = await local.invoke({}, { requestId: 'order-42', traceId })
+
+    // Assess
+    expect(result.requestId).toBe('order-42')
+    expect(result.response).toMatchObject({
+      context: { awsRequestId: 'order-42' },
+      env: { _X_AMZN_TRACE_ID: expect.stringContaining(`Root=${traceId}`) },
     })
   })
 

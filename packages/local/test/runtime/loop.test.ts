@@ -62,9 +62,84 @@ describe('startRuntimeLoop', () => {
   })
 
   it('answers null for a handler that returns nothing', async () => {
+    const { api } = await run('context.nothing')
+    const outcome = await api.enqueue({}).outcome
+    expect(outcome).toMatchObject({ kind: 'response' })
+    expect(outcome?.body.toString()).toBe('null')
+  })
+
+  it('runs a nested CommonJS export', async () => {
     const { api } = await run('echo-cjs.nested.handler')
     const outcome = await api.enqueue({}).outcome
     expect(outcome?.body.toString()).toBe('{"nested":true}')
+  })
+
+  it('gives the handler the client context, Cognito identity, tenant id and trace header Lambda sent', async () => {
+    // Prepare
+    const { api } = await run('context.details')
+    const traceId = '1-5759e988-bd862e3fe1be46a994272793'
+
+    // Act
+    const outcome = await api.enqueue(
+      {},
+      {
+        traceId,
+        tenantId: 'tenant-7',
+        clientContext: { client: { app_title: 'orders' } },
+        cognitoIdentity: { cognitoIdentityId: 'us-east-1:abc' },
+      },
+    ).outcome
+
+    // Assess
+    expect(JSON.parse(outcome!.body.toString())).toEqual({
+      clientContext: { client: { app_title: 'orders' } },
+      identity: { cognitoIdentityId: 'us-east-1:abc' },
+      tenantId: 'tenant-7',
+      trace: expect.stringMatching(new RegExp(`^Root=${traceId};`)),
+    })
+  })
+
+  it('leaves the client context, identity and tenant id undefined when Lambda sends none', async () => {
+    const { api } = await run('context.details')
+    const outcome = await api.enqueue({}).outcome
+    const details = JSON.parse(outcome!.body.toString())
+    expect(details).not.toHaveProperty('clientContext')
+    expect(details).not.toHaveProperty('identity')
+    expect(details).not.toHaveProperty('tenantId')
+  })
+
+  it('reports no log lines, and leaves the process output alone, without captureOutput', async () => {
+    // Prepare
+    api = await startRuntimeApi()
+    loop = startRuntimeLoop({ runtimeApi: api.address, handler: 'context.nothing', taskRoot: fixtures })
+    const write = process.stdout.write
+
+    // Act
+    const queued = api.enqueue({})
+    await queued.outcome
+
+    // Assess
+    expect(process.stdout.write).toBe(write)
+    expect(api.takeReport(queued.requestId)).toEqual({ timings: [], logs: [] })
+  })
+
+  it('streams with the highWaterMark given to streamifyResponse', async () => {
+    const { api } = await run('streaming.smallBuffer')
+    const outcome = await api.enqueue({}).outcome
+    expect(outcome?.body.toString()).toBe('highWaterMark 4')
+  })
+
+  it('stays warm after a streamed answer: the next invocation is taken and streamed too', async () => {
+    // Prepare
+    const { api } = await run('streaming.raw')
+
+    // Act
+    const first = await api.enqueue({}).outcome
+    const second = await api.enqueue({}).outcome
+
+    // Assess
+    expect(first?.body.toString()).toBe('raw body')
+    expect(second?.body.toString()).toBe('raw body')
   })
 
   it('posts an invocation error with the error type header', async () => {

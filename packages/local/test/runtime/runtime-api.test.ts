@@ -1,7 +1,9 @@
 // The emulator's protocol as a runtime client sees it, over plain HTTP.
 import { request } from 'node:http'
+import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type RuntimeApi, startRuntimeApi } from '../../src/index.js'
+import { parseErrorBody } from '../../src/runtime/runtime-api.js'
 
 let api: RuntimeApi
 
@@ -149,6 +151,22 @@ describe('Runtime API emulator', () => {
     expect(await reported).toEqual({ errorType: 'Custom', errorMessage: 'plain text' })
   })
 
+  it('takes an init error without a type header, and a stackTrace field as its trace', async () => {
+    // Prepare: the shape older runtime clients post
+    const reported = new Promise((resolve) => api.once('initError', resolve))
+
+    // Act
+    await call('POST', '/2018-06-01/runtime/init/error', JSON.stringify({ errorMessage: 'x', stackTrace: ['at a', 1] }))
+
+    // Assess
+    expect(await reported).toEqual({ errorType: 'Runtime.Unknown', errorMessage: 'x', trace: ['at a', '1'] })
+  })
+
+  it('hands out an undefined event as null', async () => {
+    api.enqueue(undefined)
+    expect((await next()).body).toBe('null')
+  })
+
   it('reads a streamed response: prelude, chunks, and an error from the trailers', async () => {
     // Prepare
     const preludes: unknown[] = []
@@ -258,5 +276,28 @@ describe('Runtime API emulator', () => {
   it('fails to start on a port in use, naming the port', async () => {
     const port = Number(api.address.split(':')[1])
     await expect(startRuntimeApi({ port })).rejects.toThrow(/EADDRINUSE/)
+  })
+})
+
+describe('parseErrorBody (properties)', () => {
+  it('reads any bytes a runtime posts as an error with a string type and message, never throwing', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.option(fc.string(), { nil: undefined }), (bytes, type) => {
+        const parsed = parseErrorBody(Buffer.from(bytes), type)
+        expect(typeof parsed.errorType).toBe('string')
+        expect(typeof parsed.errorMessage).toBe('string')
+      }),
+    )
+  })
+
+  it('keeps the type and message of any JSON error body, and falls back for fields of the wrong kind', () => {
+    const field = fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.array(fc.string()))
+    fc.assert(
+      fc.property(field, field, (errorType, errorMessage) => {
+        const parsed = parseErrorBody(Buffer.from(JSON.stringify({ errorType, errorMessage })), 'Fallback')
+        expect(parsed.errorType).toBe(typeof errorType === 'string' ? errorType : 'Fallback')
+        expect(parsed.errorMessage).toBe(typeof errorMessage === 'string' ? errorMessage : '')
+      }),
+    )
   })
 })
