@@ -16,7 +16,7 @@ import { build } from 'esbuild'
 import { median, quick, report } from './support/report.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const rounds = quick ? 5 : 11
+const rounds = quick ? 7 : 11
 const requireBanner = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"
 
 // The stack: timeoutGuard + errorMapper + observability (tracing off, as without active
