@@ -42,7 +42,8 @@ export class ParsedBodyError extends TypeError {
 
 async function readStream(request: Request): Promise<Buffer> {
   const chunks: Buffer[] = []
-  for await (const chunk of request) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string))
+  // Nobody set an encoding on the stream (a parser would have read it), so chunks are Buffers.
+  for await (const chunk of request) chunks.push(chunk as Buffer)
   return Buffer.concat(chunks)
 }
 
@@ -54,21 +55,17 @@ async function bodyBytes(request: Request): Promise<Buffer> {
   const body: unknown = request.body
   if (Buffer.isBuffer(body)) return body
   if (typeof body === 'string') return Buffer.from(body)
-  if (body === undefined && !request.readableEnded) return readStream(request)
-  if (body === undefined || (typeof body === 'object' && body !== null && Object.keys(body).length === 0)) {
-    return Buffer.alloc(0)
-  }
+  // No parser ran: read the stream (one already read to the end yields nothing).
+  if (body === undefined) return readStream(request)
+  // A JSON parser that found no body leaves `{}`: there were no bytes to lose.
+  if (typeof body === 'object' && body !== null && Object.keys(body).length === 0) return Buffer.alloc(0)
   throw new ParsedBodyError()
 }
 
+// Node joins a repeated header with ', ' (Cookie with '; ') but keeps `set-cookie` apart:
+// headersDistinct has every one as a list, joined here the way the others already are.
 function headerPairs(request: Request): [string, string][] {
-  const pairs: [string, string][] = []
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue
-    // Node keeps `set-cookie` as a list and joins other repeats with ', ' (Cookie with '; ').
-    pairs.push([name, Array.isArray(value) ? value.join(', ') : value])
-  }
-  return pairs
+  return Object.entries(request.headersDistinct).map(([name, values]) => [name, (values ?? []).join(', ')])
 }
 
 const unsupportedMethod = (response: Response, method: string) => {
