@@ -3,7 +3,8 @@
 // (else this process's node). Interleaved rounds, medians; ratios are what to compare.
 //
 // 1. Cold start through the emulator: spawn → first response, for the bundled orders-api example
-//    (lamina build) and, as the floor, a bundle that only returns.
+//    (lamina build), its twin on Middy + Powertools middlewares (bench/fixtures/middy-orders, built
+//    the same way) and, as the floor, a bundle that only returns.
 // 2. One warm invocation through the emulator against a direct call of the same bundle's handler.
 // 3. A V8 compile cache made at build time: the orders-api bundle started from a read-only copy at
 //    another path, with and without the cache shipped beside it (child CPU time, spawn → import).
@@ -36,6 +37,11 @@ console.log(`@lamina/local runtime bench, ${nodeVersion}${quick ? ' (quick)' : '
 // The functions, built as users build them.
 const [orders] = await local.buildFunctions({ cwd: root, target: 'examples/orders-api', outdir: join(work, 'orders') })
 const [hello] = await local.buildFunctions({ cwd: root, target: 'examples/hello', outdir: join(work, 'hello') })
+const [middyOrders] = await local.buildFunctions({
+  cwd: root,
+  target: 'bench/fixtures/middy-orders/handler.ts',
+  outdir: join(work, 'middy-orders'),
+})
 const bare = join(work, 'bare')
 mkdirSync(bare)
 writeFileSync(join(bare, 'index.mjs'), "export const handler = async () => ({ statusCode: 200, body: '{}' })\n")
@@ -60,18 +66,28 @@ async function coldStart(handler: string, cwd: string, event: unknown, env: Reco
   const elapsed = performance.now() - started
   await fn.close()
   if (result.error) throw new Error(`${handler}: ${result.error.errorType} ${result.error.errorMessage}`)
+  // Only a real answer counts: a function that failed fast would look fast.
+  const status = (result.response as { statusCode?: number } | undefined)?.statusCode
+  if (status !== undefined && status >= 300) throw new Error(`${handler}: answered ${status}`)
   return elapsed
 }
 const coldRounds = quick ? 5 : 15
-const cold = { bare: [] as number[], orders: [] as number[] }
+const cold = { bare: [] as number[], orders: [] as number[], middy: [] as number[] }
 for (let round = 0; round < coldRounds; round++) {
   cold.bare.push(await coldStart('index.handler', bare, {}))
   cold.orders.push(await coldStart(orders!.handler, dirname(orders!.outfile), orderEvent, ordersEnv))
+  cold.middy.push(await coldStart(middyOrders!.handler, dirname(middyOrders!.outfile), orderEvent, ordersEnv))
 }
 console.log('Cold start through the emulator (spawn → first response), medians')
 console.log(`  bare bundle            ${ms(median(cold.bare))}`)
 console.log(
-  `  orders-api bundle      ${ms(median(cold.orders))}  (${(median(cold.orders) / median(cold.bare)).toFixed(2)}× the bare one)\n`,
+  `  orders-api bundle      ${ms(median(cold.orders))}  (${(median(cold.orders) / median(cold.bare)).toFixed(2)}× the bare one)`,
+)
+console.log(
+  `  Middy + Powertools twin ${ms(median(cold.middy))}  (orders-api takes ${(median(cold.orders) / median(cold.middy)).toFixed(2)}× the twin's time)`,
+)
+console.log(
+  `  bundles (min+gz)       orders-api ${(orders!.gzipBytes / 1024).toFixed(0)} KB, twin ${(middyOrders!.gzipBytes / 1024).toFixed(0)} KB\n`,
 )
 
 // 2. Warm: one invocation through the emulator vs a direct call, same bundle, same event.

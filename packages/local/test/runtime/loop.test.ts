@@ -68,6 +68,12 @@ describe('startRuntimeLoop', () => {
     expect(outcome?.body.toString()).toBe('null')
   })
 
+  it('finds the handler of CommonJS whose exports Node cannot list, under default', async () => {
+    const { api } = await run('computed-exports.handler')
+    const outcome = await api.enqueue({ n: 2 }).outcome
+    expect(JSON.parse(outcome!.body.toString())).toEqual({ computed: true, event: { n: 2 } })
+  })
+
   it('runs a nested CommonJS export', async () => {
     const { api } = await run('echo-cjs.nested.handler')
     const outcome = await api.enqueue({}).outcome
@@ -200,6 +206,16 @@ describe('startRuntimeLoop', () => {
       expect.stringContaining('no longer supports callback handlers'),
     ],
     ['init-throws.handler', 'Error', 'TABLE_NAME is not set: set it in the function configuration.'],
+    [
+      'echo-cjs.empty',
+      'Runtime.HandlerNotFound',
+      'echo-cjs.empty is not a function (it is null): export the handler function as empty.',
+    ],
+    [
+      'echo-cjs.empty.handler',
+      'Runtime.HandlerNotFound',
+      'echo-cjs.empty.handler is undefined or not exported: export a function named empty.handler from echo-cjs.cjs.',
+    ],
   ])('reports %s at init as %s', async (handler, errorType, errorMessage) => {
     const { api, loop } = await run(handler)
     const reported = initError(api)
