@@ -100,6 +100,9 @@ async function installConsumer(dir: string, tarballDependencies: Record<string, 
       },
       // For the typed consumer only: what a TypeScript Lambda project has anyway.
       devDependencies: { '@types/node': '^20.19.0', '@types/aws-lambda': '^8.10.164' },
+      // What the batch README tells users: Powertools Batch 2.35.0 pins commons 2.35.0, so one
+      // commons only with this override (the peer range of logger, metrics and tracer wins).
+      overrides: { '@aws-lambda-powertools/commons': powertoolsVersion },
     }),
   )
   // Only the tarballs and their declared dependencies; the npm cache serves what it already has.
@@ -248,6 +251,31 @@ describe('packed and installed outside the repo', () => {
       expect(outcome.failed).toBe(false)
     },
   )
+})
+
+describe('bundled with esbuild by a user', () => {
+  it('bundles a function on @lamina/tracer without the OpenTelemetry SDK installed (only the X-Ray mode used)', async () => {
+    // Prepare: the consumer has the tracer's required peers, not its optional OpenTelemetry SDK.
+    expect(existsSync(installed('@opentelemetry/sdk-trace-base'))).toBe(false)
+    await writeFile(
+      join(consumer, 'traced.mjs'),
+      "import { wrap } from '@lamina/core'\nimport { tracing } from '@lamina/tracer'\nexport const handler = wrap(async () => 'ok').use(tracing())\n",
+    )
+    // Act
+    const { build } = await import('esbuild')
+    const result = await build({
+      absWorkingDir: consumer,
+      entryPoints: ['traced.mjs'],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      logLevel: 'silent',
+    })
+    // Assess: a bundle, no error for the packages the OpenTelemetry mode would load at run time.
+    expect(result.errors).toEqual([])
+    expect(result.outputFiles[0]!.text).toContain('tracing')
+  })
 })
 
 /** Where each copy of `name` sits under `dir`/node_modules (relative paths). */

@@ -56,7 +56,7 @@ interface Delivery {
 }
 
 const delivery = Symbol('lamina.stream.delivery')
-type StreamRequest = Request & { [delivery]?: Delivery }
+type StreamRequest = Request & { [delivery]?: Delivery | undefined }
 
 // Lambda's runtime recognises a streaming handler by this mark; the stand-in sets the same one.
 const streamingMark = Symbol.for('aws.lambda.runtime.handler.streaming')

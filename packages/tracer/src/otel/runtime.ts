@@ -41,15 +41,22 @@ export function loadOtelRuntime(serviceName: string | undefined): Promise<OtelRu
   return loading
 }
 
+const passOn = (failure: unknown): never => {
+  throw failure
+}
+
 async function createRuntime(serviceName: string | undefined): Promise<OtelRuntime> {
+  // Each import() ends in .catch() on purpose: a bundler (esbuild) then leaves a package it cannot
+  // find for run time instead of failing the build, so a function bundled without OpenTelemetry
+  // installed (the X-Ray mode, or tracing off) still bundles. The rejection is passed on as it is.
   const [api, core, sdk, otlp, idGenerator, xray, resources] = await Promise.all([
-    import('@opentelemetry/api'),
-    import('@opentelemetry/core'),
-    import('@opentelemetry/sdk-trace-base'),
-    import('@opentelemetry/exporter-trace-otlp-http'),
-    import('@opentelemetry/id-generator-aws-xray'),
-    import('@opentelemetry/propagator-aws-xray'),
-    import('@opentelemetry/resources'),
+    import('@opentelemetry/api').catch(passOn),
+    import('@opentelemetry/core').catch(passOn),
+    import('@opentelemetry/sdk-trace-base').catch(passOn),
+    import('@opentelemetry/exporter-trace-otlp-http').catch(passOn),
+    import('@opentelemetry/id-generator-aws-xray').catch(passOn),
+    import('@opentelemetry/propagator-aws-xray').catch(passOn),
+    import('@opentelemetry/resources').catch(passOn),
   ])
   const env = process.env
   const resource = resources.resourceFromAttributes({
