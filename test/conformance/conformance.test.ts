@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Answer, startGoogle, viaAzure, viaLambda } from './platforms.js'
+import { handler, timeoutMs } from './app.js'
+import { type Answer, type Platforms, platforms } from './platforms.js'
 import { type ConformanceRequest, table } from './table.js'
 
-let google: Awaited<ReturnType<typeof startGoogle>>
+let run: Platforms
 beforeAll(async () => {
-  google = await startGoogle()
+  run = await platforms('conformance', handler, timeoutMs)
 })
-afterAll(() => google.close())
+afterAll(() => run.close())
 
 function assertExpected(answer: Answer, request: ConformanceRequest) {
   const { expect: wanted } = request
@@ -36,17 +37,17 @@ const view = (answer: Answer) => ({
 describe('conformance: one Lamina function on Lambda, Azure Functions and Google Cloud Functions', () => {
   describe.each(table)('$method $target: $name', (request) => {
     it('answers as the table says on Lambda (API Gateway v2)', async () => {
-      assertExpected(await viaLambda(request), request)
+      assertExpected(await run.viaLambda(request), request)
     })
 
     it('answers the same through @lamina/azure', async () => {
-      const [lambda, azure] = await Promise.all([viaLambda(request), viaAzure(request)])
+      const [lambda, azure] = await Promise.all([run.viaLambda(request), run.viaAzure(request)])
       assertExpected(azure, request)
       expect(view(azure)).toEqual(view(lambda))
     })
 
     it('answers the same through @lamina/gcp on the Functions Framework server', async () => {
-      const [lambda, gcp] = await Promise.all([viaLambda(request), google.viaGoogle(request)])
+      const [lambda, gcp] = await Promise.all([run.viaLambda(request), run.viaGoogle(request)])
       const difference = request.differs?.google
       if (difference === undefined) {
         assertExpected(gcp, request)

@@ -7,9 +7,11 @@ import { getTestServer } from '@google-cloud/functions-framework/testing'
 import { toAzure } from '@lamina/azure'
 import { toGoogleCloud } from '@lamina/gcp'
 import { createContext, events } from '@lamina/testing'
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda'
-import { handler, timeoutMs } from './app.js'
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda'
 import { type ConformanceRequest, requestId } from './table.js'
+
+/** A Lamina HTTP handler: what runs on all three platforms. */
+export type LaminaHttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>
 
 export interface Answer {
   status: number
@@ -27,7 +29,7 @@ function splitTarget(target: string) {
 }
 
 /** As API Gateway's HTTP API would: a v2 event in, its result turned into the HTTP answer. */
-export async function viaLambda(request: ConformanceRequest): Promise<Answer> {
+async function viaLambda(handler: LaminaHttpHandler, timeoutMs: number, request: ConformanceRequest): Promise<Answer> {
   const { url, path } = splitTarget(request.target)
   const { cookie, ...headers } = request.headers ?? {}
   const query: Record<string, string> = {}
@@ -67,10 +69,8 @@ export async function viaLambda(request: ConformanceRequest): Promise<Answer> {
   }
 }
 
-const azureHandler = toAzure(handler, { timeoutMs })
-
 /** Through @lamina/azure with the real @azure/functions request, context and response classes. */
-export async function viaAzure(request: ConformanceRequest): Promise<Answer> {
+async function viaAzure(azureHandler: ReturnType<typeof toAzure>, request: ConformanceRequest): Promise<Answer> {
   const body =
     request.body === undefined
       ? undefined
@@ -95,12 +95,9 @@ export async function viaAzure(request: ConformanceRequest): Promise<Answer> {
 }
 
 /** The Functions Framework's own HTTP server on 127.0.0.1, serving @lamina/gcp's handler. */
-export async function startGoogle(): Promise<{
-  viaGoogle: (request: ConformanceRequest) => Promise<Answer>
-  close: () => Promise<void>
-}> {
-  functions.http('conformance', toGoogleCloud(handler, { timeoutMs }))
-  const server = getTestServer('conformance')
+async function startGoogle(name: string, handler: LaminaHttpHandler, timeoutMs: number) {
+  functions.http(name, toGoogleCloud(handler, { timeoutMs }))
+  const server = getTestServer(name)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   const viaGoogle = async (request: ConformanceRequest): Promise<Answer> => {
@@ -119,4 +116,26 @@ export async function startGoogle(): Promise<{
   const close = () =>
     new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())))
   return { viaGoogle, close }
+}
+
+export interface Platforms {
+  viaLambda: (request: ConformanceRequest) => Promise<Answer>
+  viaAzure: (request: ConformanceRequest) => Promise<Answer>
+  viaGoogle: (request: ConformanceRequest) => Promise<Answer>
+  close: () => Promise<void>
+}
+
+/**
+ * The three ways to one handler, each given the same deadline. `name` registers the Google
+ * function; the framework's registry is per process, so each caller uses its own.
+ */
+export async function platforms(name: string, handler: LaminaHttpHandler, timeoutMs: number): Promise<Platforms> {
+  const azureHandler = toAzure(handler, { timeoutMs })
+  const google = await startGoogle(name, handler, timeoutMs)
+  return {
+    viaLambda: (request) => viaLambda(handler, timeoutMs, request),
+    viaAzure: (request) => viaAzure(azureHandler, request),
+    viaGoogle: google.viaGoogle,
+    close: google.close,
+  }
 }
