@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { InvocationHistory, type NewRecord } from '../../src/dev/history.js'
 import { formatLine, timePerMiddleware } from '../../src/dev/log-line.js'
 import { parseDuration, rateMs } from '../../src/dev/schedule.js'
+import { BadSqsBody, parseMessages } from '../../src/dev/sqs.js'
 import { startStandIns } from '../../src/dev/stand-ins.js'
 import { exampleFolder } from './support/dev-server.js'
 
@@ -137,5 +138,23 @@ describe('stand-ins', () => {
     const standIns = await startStandIns(join(exampleFolder({ 'x.txt': '' })))
     expect(standIns).toMatchObject({ env: {}, descriptions: [] })
     await standIns.close()
+  })
+})
+
+describe('SQS message bodies posted to /_lamina/sqs', () => {
+  it('takes any non-empty JSON array of bodies as the batch, in order', () => {
+    const body = fc.oneof(fc.string(), fc.dictionary(fc.string(), fc.integer()))
+    fc.assert(
+      fc.property(fc.array(body, { minLength: 1, maxLength: 20 }), (bodies) => {
+        expect(parseMessages(JSON.stringify(bodies))).toEqual(bodies)
+      }),
+    )
+  })
+
+  it('refuses a batch larger than SQS delivers (10,000 messages), saying the limit', () => {
+    const limit = JSON.stringify(Array.from({ length: 10_000 }, (_, index) => index))
+    const over = JSON.stringify(Array.from({ length: 10_001 }, (_, index) => index))
+    expect(parseMessages(limit)).toHaveLength(10_000)
+    expect(() => parseMessages(over)).toThrow(new BadSqsBody('An SQS batch holds at most 10,000 messages.'))
   })
 })
