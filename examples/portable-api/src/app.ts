@@ -1,4 +1,4 @@
-// The function: written once, against the API Gateway HTTP API (v2) event. lambda.ts, azure.ts
+// The function: written once, against the API Gateway HTTP API (v2) event. handler.ts (Lambda), azure.ts
 // and google.ts only hand it to each platform.
 import { wrap } from '@lamina/core'
 import { errorMapper, NotFound } from '@lamina/errors'

@@ -100,7 +100,7 @@ describe('portable-api: one function, three platforms', () => {
   })
 
   it('exports the Lambda handler as it is', async () => {
-    const lambda = await import('../src/lambda.js')
+    const lambda = await import('../src/handler.js')
     expect(lambda.handler).toBe(handler)
   })
 })
