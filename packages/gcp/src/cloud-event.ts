@@ -1,6 +1,6 @@
 import type { CloudEvent } from '@google-cloud/functions-framework'
 import type { Context } from 'aws-lambda'
-import { type DeadlineOptions, lambdaContext, readTimeout } from './lambda-context.js'
+import { type DeadlineOptions, lambdaContext, platformFunctionName, readTimeout } from './lambda-context.js'
 import { assertHandler } from './to-google-cloud.js'
 
 /** `data` of a `google.cloud.pubsub.topic.v1.messagePublished` event. */
@@ -48,7 +48,7 @@ export function toCloudEvent<T = unknown>(
   assertHandler(handler, 'toCloudEvent()')
   const timeoutMs = readTimeout(options, 'toCloudEvent()')
   return async (event) => {
-    await handler(event, lambdaContext(event.id, process.env.K_SERVICE ?? process.env.FUNCTION_TARGET ?? '', timeoutMs))
+    await handler(event, lambdaContext(event.id, platformFunctionName(), timeoutMs))
   }
 }
 

@@ -18,6 +18,9 @@ export function readTimeout(options: DeadlineOptions | undefined, caller: string
   return timeoutMs
 }
 
+/** The function's name as Google's runtime sets it: the service (K_SERVICE), else the entry point. */
+export const platformFunctionName = (): string => process.env.K_SERVICE ?? process.env.FUNCTION_TARGET ?? ''
+
 const gone = (name: string) => () => {
   throw new Error(`context.${name}() does not exist outside AWS Lambda; return or throw from the handler instead.`)
 }

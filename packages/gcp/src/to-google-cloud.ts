@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda'
 import { eventBody } from './body.js'
 import { supportedMethods, toV2Event } from './http-event.js'
 import { fromV2Result } from './http-result.js'
-import { type DeadlineOptions, lambdaContext, readTimeout } from './lambda-context.js'
+import { type DeadlineOptions, lambdaContext, platformFunctionName, readTimeout } from './lambda-context.js'
 
 /** The Lambda context an adapted handler gets, with the framework's request beside it. */
 export interface GoogleLambdaContext extends Context {
@@ -89,7 +89,7 @@ export function toGoogleCloud(handler: HttpLambdaHandler, options?: ToGoogleClou
   return async (request, response) => {
     const requestId = request.executionId ?? request.get('function-execution-id') ?? crypto.randomUUID()
     const context: GoogleLambdaContext = {
-      ...lambdaContext(requestId, process.env.K_SERVICE ?? process.env.FUNCTION_TARGET ?? '', timeoutMs),
+      ...lambdaContext(requestId, platformFunctionName(), timeoutMs),
       request,
     }
     const method = request.method.toUpperCase()
