@@ -170,6 +170,18 @@ export async function startLocalFunction(options: LocalFunctionOptions): Promise
     await target.exited
   }
 
+  function reportOrExit(requestId: string, target: Instance): Promise<unknown> {
+    if (api.hasReport(requestId)) return Promise.resolve()
+    let listener = (_: string) => {}
+    const reported = new Promise<void>((done) => {
+      listener = (id) => {
+        if (id === requestId) done()
+      }
+      api.on('report', listener)
+    })
+    return Promise.race([reported, target.exited]).finally(() => api.off('report', listener))
+  }
+
   const logsSince = (target: Instance, from: number) => target.lines.slice(from).map((line) => line.text)
 
   async function invoke(event: unknown, invokeOptions: InvokeOptions = {}): Promise<InvocationResult> {
@@ -262,6 +274,9 @@ export async function startLocalFunction(options: LocalFunctionOptions): Promise
       return failed(exitError(status), { durationMs, logs: logsSince(current, firstLine) })
     }
     const { outcome } = ran
+    // Lamina's loop reports a streamed invocation once its stream has ended, so after the answer:
+    // wait for it (or for the process to die). Other runtime clients send no report.
+    if (outcome.streamed && options.runtimeCommand === undefined) await reportOrExit(requestId, current)
     const report = api.takeReport(requestId)
     const result: InvocationResult = {
       requestId,

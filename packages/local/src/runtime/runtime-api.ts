@@ -81,6 +81,8 @@ export interface RuntimeApiEvents {
   next: []
   /** A runtime reported a failed init. */
   initError: [error: { errorType: string; errorMessage: string; trace?: string[] }]
+  /** Lamina's loop sent the report of an invocation (after the answer, for a streamed one). */
+  report: [requestId: string]
 }
 
 export interface RuntimeApi extends EventEmitter<RuntimeApiEvents> {
@@ -92,6 +94,8 @@ export interface RuntimeApi extends EventEmitter<RuntimeApiEvents> {
   enqueue(event: unknown, options?: QueueOptions): QueuedInvocation
   /** The report Lamina's loop sent for an invocation, if any (handed over once). */
   takeReport(requestId: string): InvocationReport | undefined
+  /** Whether Lamina's loop has sent the report of an invocation (not yet taken). */
+  hasReport(requestId: string): boolean
   /** Drops a queued or running invocation (its process died); its outcome resolves `undefined`. */
   cancel(requestId: string): void
   /** Answers every held `/next` with nothing (their runtime was stopped). */
@@ -215,8 +219,11 @@ export async function startRuntimeApi(options: RuntimeApiOptions = {}): Promise<
     const report = reportPath.exec(path)
     if (report !== null) {
       const body = await readBody(request)
-      reports.set(decodeURIComponent(report[1] as string), JSON.parse(body.toString('utf8')) as InvocationReport)
-      return answer(response, 202, { status: 'OK' })
+      const requestId = decodeURIComponent(report[1] as string)
+      reports.set(requestId, JSON.parse(body.toString('utf8')) as InvocationReport)
+      answer(response, 202, { status: 'OK' })
+      emitter.emit('report', requestId)
+      return
     }
     const match = invocationPath.exec(path)
     const invocation = match === null ? undefined : running.get(decodeURIComponent(match[1] as string))
@@ -272,6 +279,9 @@ export async function startRuntimeApi(options: RuntimeApiOptions = {}): Promise<
         handOut(next, invocation)
       } else queue.push(invocation)
       return { requestId, traceId, outcome, handedOut }
+    },
+    hasReport(requestId: string) {
+      return reports.has(requestId)
     },
     takeReport(requestId: string) {
       const report = reports.get(requestId)

@@ -56,4 +56,21 @@ describe('streamed responses', () => {
     expect(result).toMatchObject({ streamed: true, response: 'raw body' })
     expect(result.prelude).toBeUndefined()
   })
+
+  it('times the middlewares of a streamed Lamina chain, as it does a buffered one', async () => {
+    // Prepare: the loop reports a streamed invocation only after its stream has ended
+    const timed = await startLocalFunction({ handler: 'timed-stream.handler', cwd: fixtures })
+
+    // Act
+    const results = [await timed.invoke({ name: 'ada' }), await timed.invoke({ name: 'bo' })]
+    await timed.close()
+
+    // Assess
+    for (const [index, result] of results.entries()) {
+      expect(result).toMatchObject({ streamed: true, response: `hello ${['ada', 'bo'][index]}` })
+      expect(result.timings.map(({ phase, middleware }) => `${phase}:${middleware}`)).toEqual(
+        expect.arrayContaining(['before:first', 'handler:handler']),
+      )
+    }
+  })
 })
