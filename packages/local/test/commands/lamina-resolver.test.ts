@@ -1,5 +1,5 @@
 // The one-copy resolver's answers for imports it cannot satisfy.
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -25,7 +25,12 @@ async function bundle(source: string, dir: string) {
 
 describe('laminaResolver', () => {
   it('names a subpath a Lamina package does not export', async () => {
-    const error = await bundle("import '@lamina/core/nothing'", root).catch((thrown) => thrown)
+    // Inside the repository (where @lamina/core resolves), in a folder of its own, removed after.
+    const cache = join(root, 'node_modules/.cache')
+    await mkdir(cache, { recursive: true })
+    const inside = await mkdtemp(join(cache, 'lamina-resolver-'))
+    const error = await bundle("import '@lamina/core/nothing'", inside).catch((thrown) => thrown)
+    await rm(inside, { recursive: true, force: true })
     expect(error.errors[0].text).toBe('@lamina/core does not export /nothing: check the import path.')
   })
 
