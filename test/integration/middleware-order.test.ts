@@ -73,7 +73,7 @@ describe('the order warning with the real middlewares', () => {
     // Assess
     expect(warn).toHaveBeenCalledTimes(1)
     expect(String(warn.mock.calls[0]?.[0])).toMatch(message)
-    expect(String(warn.mock.calls[0]?.[0])).toContain('timeoutGuard(), errorMapper(), observability')
+    expect(String(warn.mock.calls[0]?.[0])).toContain('timeoutGuard(), cors() if used, errorMapper(), observability')
   })
 
   it('warns for a fully reversed chain, once', () => {
