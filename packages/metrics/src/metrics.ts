@@ -58,7 +58,12 @@ function reportUnpublished(error: unknown): void {
  * True when `publishStoredMetrics` ran and returned: it has emptied metrics, dimensions and
  * metadata itself.
  */
-function publish(instance: Metrics, enabled: EnabledMetrics, functionNameDimension: boolean, request: Request): boolean {
+function publish(
+  instance: Metrics,
+  enabled: EnabledMetrics,
+  functionNameDimension: boolean,
+  request: Request,
+): boolean {
   const tracked = request as TrackedRequest
   const outcome = outcomeOf(tracked[errored] === true, request.error, request.response)
   const added = addOutcomeMetrics(instance, enabled, outcome, tracked[startedAt])
