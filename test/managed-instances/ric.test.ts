@@ -6,14 +6,13 @@
 // receive nothing under the wrong trace id.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createServer, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { lambdaEnvironmentDefaults, startXRayDaemon, type XRayDaemon } from '@lamina/testing'
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startBarrier } from '../support/barrier.js'
 import { ensurePackagesBuilt } from '../support/built-packages.js'
 import { type InvocationOutcome, type RuntimeApi, startRuntimeApi } from '../support/runtime-api.js'
 import {
@@ -150,23 +149,6 @@ function startRuntime(taskRoot: string, api: RuntimeApi, extra: Record<string, s
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
       await exited
-    },
-  }
-}
-
-/** An HTTP endpoint on 127.0.0.1 that answers nobody until `size` requests are waiting. */
-async function startBarrier(size: number) {
-  const waiting: ServerResponse[] = []
-  const server = createServer((_, response) => {
-    waiting.push(response)
-    if (waiting.length === size) for (const held of waiting.splice(0)) held.end('go')
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    close: () => {
-      server.closeAllConnections()
-      server.close()
     },
   }
 }

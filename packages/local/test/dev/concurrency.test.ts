@@ -1,29 +1,12 @@
 // lamina dev --concurrency 50: 50 overlapping requests through the dev server into one function
 // process in Managed Instances mode; every log line and metric document carries its own request id.
-import { createServer, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { startBarrier } from '../../../../test/support/barrier.js'
 import type { InvocationRecord } from '../../src/dev/history.js'
 import { fixtures, startTestServer } from './support/dev-server.js'
 
 const overlapping = 50
-
-async function startBarrier(size: number) {
-  const held: ServerResponse[] = []
-  const server = createServer((_, response) => {
-    held.push(response)
-    if (held.length === size) for (const waiting of held.splice(0)) waiting.end('go')
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    close: () => {
-      server.closeAllConnections()
-      server.close()
-    },
-  }
-}
 
 const jsonLines = (lines: string[]) =>
   lines.flatMap((line) => {

@@ -1,30 +1,13 @@
 // Managed Instances mode: 50 invocations overlap in one process (each waits at a barrier until
 // all 50 have arrived), and every Powertools log line and metric document carries its own request
 // id, because the loop runs each invocation inside its own @aws/lambda-invoke-store context.
-import { createServer, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
+import { startBarrier } from '../../../../test/support/barrier.js'
 import { type LocalFunction, startLocalFunction } from '../../src/index.js'
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url))
 const overlapping = 50
-
-async function startBarrier(size: number) {
-  const held: ServerResponse[] = []
-  const server = createServer((_, response) => {
-    held.push(response)
-    if (held.length === size) for (const response of held.splice(0)) response.end('go')
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    close: () => {
-      server.closeAllConnections()
-      server.close()
-    },
-  }
-}
 
 const records = (lines: string[]) =>
   lines.flatMap((line) => {
