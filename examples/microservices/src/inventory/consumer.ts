@@ -1,19 +1,20 @@
 // The inventory service's consumer: an EventBridge rule on the orders bus (source lamina.orders,
 // detail-type OrderPlaced) invokes it, and it takes the order's quantity off the stock, once per
 // order however many times the event arrives (README, "Idempotency").
-import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency'
+
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency'
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb'
-import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware'
-import { MetricUnit } from '@aws-lambda-powertools/metrics'
+import type { Logger } from '@aws-lambda-powertools/logger'
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { clients } from '@lamina/connections'
-import { wrap } from '@lamina/core'
+import { type Clients, clients } from '@lamina/connections'
+import { type Context, wrap } from '@lamina/core'
 import { type EventBridgeEvent, eventBridge } from '@lamina/events'
 import { observability } from '@lamina/observability'
 import { timeoutGuard } from '@lamina/timeout'
 import { setting } from '../environment.js'
-import { reserveStock } from './inventory-table.js'
+import { type Reservation, reserveStock } from './inventory-table.js'
 import { OrderPlacedDetail, orderPlacedSource, orderPlacedType } from './order-placed.js'
 
 const inventoryTable = setting('INVENTORY_TABLE')
@@ -34,15 +35,27 @@ const idempotency = new IdempotencyConfig({
   expiresAfterSeconds: 7 * 24 * 60 * 60,
 })
 
-export const handler = wrap<EventBridgeEvent<string, unknown>>()
-  .use(timeoutGuard({ marginMs: 500 }))
-  .use(observability())
-  .use(clients({ stock: () => DynamoDBDocumentClient.from(dynamodb) }))
-  // A detail that fails the schema fails the invocation here, before any record is written.
-  .use(eventBridge({ source: orderPlacedSource, detailType: orderPlacedType, detail: OrderPlacedDetail }))
-  .use(makeHandlerIdempotent({ persistenceStore, config: idempotency }))
-  .handler(async (event, context) => {
-    const reservation = await reserveStock(context.clients.stock, inventoryTable, event.detail)
+type InventoryContext = Context & {
+  clients: Clients<{ stock: DynamoDBDocumentClient }>
+  logger: Logger
+  metrics: Metrics
+}
+
+/**
+ * The work, once per order id. Powertools' `makeIdempotent` wraps the handler function rather
+ * than running as a middleware: in @aws-lambda-powertools/idempotency 2.35 the middleware's
+ * `onError` also runs for a duplicate it refused as in progress, and deletes the record of the
+ * delivery still running, so the next retry runs the work a second time (the concurrency test in
+ * test/inventory-consumer.test.ts caught it). The wrapper deletes a record only when this
+ * function itself failed.
+ */
+const reserveOnce = makeIdempotent(
+  async (
+    event: { detail: OrderPlacedDetail },
+    context: InventoryContext,
+    { signal }: { signal: AbortSignal },
+  ): Promise<Reservation> => {
+    const reservation = await reserveStock(context.clients.stock, inventoryTable, event.detail, signal)
     if (reservation.outcome === 'rejected') {
       // A business outcome, not a failure: retrying cannot make stock appear, so the invocation
       // succeeds and the decision is stored (the order's item, and Powertools' record for redeliveries).
@@ -53,4 +66,14 @@ export const handler = wrap<EventBridgeEvent<string, unknown>>()
       context.metrics.addMetric('StockReserved', MetricUnit.Count, 1)
     }
     return reservation
-  })
+  },
+  { persistenceStore, config: idempotency },
+)
+
+export const handler = wrap<EventBridgeEvent<string, unknown>>()
+  .use(timeoutGuard({ marginMs: 500 }))
+  .use(observability())
+  .use(clients({ stock: () => DynamoDBDocumentClient.from(dynamodb) }))
+  // A detail that fails the schema fails the invocation here, before any record is written.
+  .use(eventBridge({ source: orderPlacedSource, detailType: orderPlacedType, detail: OrderPlacedDetail }))
+  .handler(reserveOnce)

@@ -25,9 +25,11 @@ export async function readStock(
   documents: DynamoDBDocumentClient,
   table: string,
   sku: string,
+  signal?: AbortSignal,
 ): Promise<number | undefined> {
   const { Item } = await documents.send(
     new GetCommand({ TableName: table, Key: { pk: skuKey(sku) }, ConsistentRead: true }),
+    { abortSignal: signal },
   )
   return Item === undefined ? undefined : Number(Item.available)
 }
@@ -45,7 +47,11 @@ export async function reserveStock(
   documents: DynamoDBDocumentClient,
   table: string,
   { orderId, sku, quantity }: OrderPlacedDetail,
+  signal?: AbortSignal,
 ): Promise<Reservation> {
+  // The signal aborts at the invocation's deadline: the call fails, and so the attempt does,
+  // while the process can still report it (Powertools then deletes its in-progress record).
+  const options = { abortSignal: signal }
   let reservation: Reservation
   try {
     const { Attributes } = await documents.send(
@@ -57,11 +63,12 @@ export async function reserveStock(
         ExpressionAttributeValues: { ':quantity': quantity },
         ReturnValues: 'UPDATED_NEW',
       }),
+      options,
     )
     reservation = { orderId, sku, quantity, outcome: 'reserved', available: Number(Attributes?.available) }
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error // DynamoDB trouble: fail, retry
-    const available = await readStock(documents, table, sku)
+    const available = await readStock(documents, table, sku, signal)
     reservation = {
       orderId,
       sku,
@@ -76,6 +83,7 @@ export async function reserveStock(
       TableName: table,
       Item: { pk: orderKey(orderId), ...reservation, decidedAt: new Date().toISOString() },
     }),
+    options,
   )
   return reservation
 }
