@@ -7,12 +7,8 @@ import { type Context, wrap } from '@lamina/core'
 import { observability } from '@lamina/observability'
 import { timeoutGuard } from '@lamina/timeout'
 import type { SQSEvent } from 'aws-lambda'
+import { maxObjectBytes, recordConcurrency } from './limits.js'
 import { MalformedObjectError, summarise, summaryKey } from './summary.js'
-
-/** Records summarised at once: each holds one object in memory while it is read. */
-export const recordConcurrency = 4
-/** Larger objects fail their record: read whole, they would not fit a 512 MB function many times over. */
-export const maxObjectBytes = 10 * 1024 * 1024
 
 const outputBucket = process.env.OUTPUT_BUCKET
 if (!outputBucket) {
@@ -31,7 +27,8 @@ async function summariseObject(object: S3ObjectEvent, context: ProcessingContext
   // The key as decoded from the event (S3 sends `+` for a space): what GetObject takes.
   const read = await s3.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key }), { abortSignal: signal })
   if ((read.ContentLength ?? 0) > maxObjectBytes) {
-    read.Body?.transformToWebStream().cancel()
+    // Not read: the connection is closed instead of draining the body.
+    await read.Body?.transformToWebStream().cancel()
     throw new MalformedObjectError(
       `s3://${object.bucket}/${object.key} is ${read.ContentLength} bytes, over ${maxObjectBytes}: split it into smaller files.`,
     )

@@ -1,6 +1,7 @@
 import { BatchFailureError } from '@lamina/batch'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { maxObjectBytes } from '../src/limits.ts'
 import { summaryKey } from '../src/summary.ts'
 import {
   encodeKeyAsS3,
@@ -50,7 +51,7 @@ describe('a batch of new orders files', () => {
     expect(await processing.readSummary('orders/good-2.jsonl')).toMatchObject({ orders: 1, revenueCents: 1500 })
   })
 
-  test('the summary is written under summaries/ with a JSON content type, and the run is logged and counted', async () => {
+  test('the summary is written under summaries/, and the run is logged and counted', async () => {
     // Prepare
     await processing.putObject('orders/2026-11-27.jsonl', goodFile)
     const seen = processing.output.records().length
@@ -142,6 +143,24 @@ describe('records that cannot be processed fail alone', () => {
       .slice(seen)
       .find((record) => record.message === 'Batch record failed')
     expect(line?.error.message).toMatch(/orders\/negative\.jsonl line 1 is not an order \(quantity: .*\)/)
+  })
+
+  test('an object over the size limit fails its record, naming the limit and the fix', async () => {
+    // Prepare
+    const line = `${orderLine('o-1', 'lamina-mug', 1, 1200)}\n`
+    await processing.putObject('orders/huge.jsonl', line.repeat(Math.ceil((maxObjectBytes + 1) / line.length)))
+    const seen = processing.output.records().length
+    // Act
+    const response = await processing.invoke(sqsBatch([objectCreated('orders/huge.jsonl'), s3TestEvent]))
+    // Assess
+    expect(response.batchItemFailures).toHaveLength(1)
+    const failure = processing.output
+      .records()
+      .slice(seen)
+      .find((record) => record.message === 'Batch record failed')
+    expect(failure?.error.message).toMatch(
+      /orders\/huge\.jsonl is \d+ bytes, over 10485760: split it into smaller files\.$/,
+    )
   })
 
   test('every record failing throws BatchFailureError, so Lambda returns the whole batch to the queue', async () => {
