@@ -38,7 +38,7 @@ describe('lamina dev: HTTP API (v2) routes from the template', () => {
       rawQueryString: 'tag=a&tag=b',
       cookies: ['x=1', 'y=2'],
       accept: 'text/plain',
-      queueArn: 'Orders.Arn',
+      queueArn: 'arn:aws:sqs:us-east-1:123456789012:Orders',
     })
   })
 

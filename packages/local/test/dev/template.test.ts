@@ -8,6 +8,7 @@ import { type FunctionSpec, functionFromHandler, loadTemplate } from '../../src/
 import { exampleFolder, fixtures } from './support/dev-server.js'
 
 const examples = fileURLToPath(new URL('../../../../examples/', import.meta.url))
+const standInsFixture = fileURLToPath(new URL('../fixtures/aws-stand-ins/', import.meta.url))
 
 describe('loadTemplate', () => {
   it("reads the examples' templates: the source entry point, routes, settings from Globals", () => {
@@ -34,7 +35,7 @@ describe('loadTemplate', () => {
     const byId = Object.fromEntries(functions.map((fn) => [fn.id, fn])) as Record<string, FunctionSpec>
     expect(byId.ItemsFunction).toMatchObject({
       functionName: 'shop-items-local',
-      environment: { STAGE: 'local', QUEUE_ARN: 'Orders.Arn' },
+      environment: { STAGE: 'local', QUEUE_ARN: 'arn:aws:sqs:us-east-1:123456789012:Orders' },
       routes: [
         { method: 'GET', path: '/items/{id}' },
         { method: 'POST', path: '/items' },
@@ -75,7 +76,11 @@ Resources:
     })
     const [fn, url] = loadTemplate(dir).functions as [FunctionSpec, FunctionSpec]
     expect(fn.functionName).toBe('us-east-1-123456789012-StackName')
-    expect(fn.environment).toEqual({ ARN: 'Table.Arn', ON: 'true' })
+    expect(fn.environment).toEqual({
+      ARN: 'arn:aws:dynamodb:us-east-1:123456789012:table/Table',
+      ODD: 'a,b',
+      ON: 'true',
+    })
     expect(fn.routes).toEqual([
       { method: 'ANY', path: '/old', format: 'v1' },
       { method: 'ANY', path: '$default', format: 'v2' },
@@ -103,6 +108,251 @@ Resources:
     ],
   ])('refuses %j with what to do', (text, message) => {
     expect(() => loadTemplate(exampleFolder({ 'template.yaml': text }))).toThrow(message)
+  })
+
+  it('takes the source from Metadata.Lamina.Entry while CodeUri and Handler name the built bundle', () => {
+    // Prepare
+    const dir = exampleFolder({
+      'template.yaml': `
+Resources:
+  ApiFunction:
+    Type: AWS::Serverless::Function
+    Metadata: { Lamina: { Entry: src/api.ts } }
+    Properties: { CodeUri: .lamina/build/ApiFunction, Handler: api.main }
+  Plain:
+    Type: AWS::Serverless::Function
+    Properties: { CodeUri: lib/, Handler: plain.handler }
+`,
+      'src/api.ts': 'export const main = () => 1',
+      'lib/plain.mjs': 'export const handler = () => 1',
+    })
+    // Act
+    const [api, plain] = loadTemplate(dir).functions
+    // Assess
+    expect(api).toMatchObject({ id: 'ApiFunction', handler: 'src/api.main', entry: join(dir, 'src/api.ts') })
+    expect(plain).toMatchObject({ handler: 'lib/plain.handler', entry: join(dir, 'lib/plain.mjs') })
+  })
+
+  it('refuses a Metadata.Lamina.Entry that does not exist, naming the file and the key to fix', () => {
+    const dir = exampleFolder({
+      'template.yaml': `
+Resources:
+  ApiFunction:
+    Type: AWS::Serverless::Function
+    Metadata: { Lamina: { Entry: src/gone.ts } }
+    Properties: { CodeUri: .lamina/build/ApiFunction, Handler: gone.handler }
+`,
+    })
+    expect(() => loadTemplate(dir)).toThrow(
+      /^function ApiFunction: its Metadata\.Lamina\.Entry src\/gone\.ts does not exist: create it, or fix Metadata\.Lamina\.Entry \(relative to the template's folder\) in .*template\.yaml$/,
+    )
+  })
+
+  it("resolves !Ref and !GetAtt of resources to the stand-ins' names and local ARNs", () => {
+    // Prepare
+    const dir = exampleFolder({
+      'template.yaml': `
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: fn.handler
+      Environment:
+        Variables:
+          TABLE: !Ref Orders
+          TABLE_ARN: !GetAtt Orders.Arn
+          STREAM: !GetAtt [Orders, StreamArn]
+          NAMED: !Ref Named
+          SIMPLE: !Ref Simple
+          BUCKET: !Ref UploadsBucket
+          BUCKET_ARN: !GetAtt UploadsBucket.Arn
+          NAMED_BUCKET: !Ref Fixed
+          QUEUE: !Ref Jobs
+          QUEUE_ARN: !GetAtt Jobs.Arn
+          QUEUE_URL: !GetAtt Jobs.QueueUrl
+          BUS: !Ref Bus
+          BUS_ARN: !GetAtt Bus.Arn
+          SECRET: !Ref Secret
+          FN_ARN: !GetAtt Fn.Arn
+          TOPIC: !GetAtt Topic.TopicName
+          SUB: !Sub 'arn:\${AWS::Partition}:x:\${Bus.Arn}/\${Orders}/\${Missing}'
+          SUB_VARS: !Sub ['\${Name}-\${AWS::Region}', { Name: !Ref Jobs }]
+          UNKNOWN: !GetAtt Somewhere.Thing
+          ODD_ATTRIBUTE: !GetAtt Orders.Nothing
+          UNRESOLVED: !If [IsProd, a, b]
+          HALF_JOIN: !Join ['', [a, !If [IsProd, a, b]]]
+  Orders: { Type: AWS::DynamoDB::Table }
+  Named: { Type: AWS::DynamoDB::Table, Properties: { TableName: orders-named } }
+  Simple: { Type: AWS::Serverless::SimpleTable }
+  UploadsBucket: { Type: AWS::S3::Bucket }
+  Fixed: { Type: AWS::S3::Bucket, Properties: { BucketName: My-Bucket } }
+  Jobs: { Type: AWS::SQS::Queue }
+  Bus: { Type: AWS::Events::EventBus }
+  Secret: { Type: AWS::SecretsManager::Secret, Properties: { Name: app/db } }
+  Topic: { Type: AWS::SNS::Topic }
+`,
+      'fn.js': 'export const handler = () => 1',
+    })
+    // Act
+    const [fn] = loadTemplate(dir).functions
+    // Assess
+    const account = 'us-east-1:123456789012'
+    expect(fn?.environment).toEqual({
+      TABLE: 'Orders',
+      TABLE_ARN: `arn:aws:dynamodb:${account}:table/Orders`,
+      STREAM: `arn:aws:dynamodb:${account}:table/Orders/stream/local`,
+      NAMED: 'orders-named',
+      SIMPLE: 'Simple',
+      BUCKET: 'uploadsbucket',
+      BUCKET_ARN: 'arn:aws:s3:::uploadsbucket',
+      NAMED_BUCKET: 'my-bucket',
+      QUEUE: 'Jobs',
+      QUEUE_ARN: `arn:aws:sqs:${account}:Jobs`,
+      QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/Jobs',
+      BUS: 'Bus',
+      BUS_ARN: `arn:aws:events:${account}:event-bus/Bus`,
+      SECRET: 'app/db',
+      FN_ARN: `arn:aws:lambda:${account}:function:Fn`,
+      TOPIC: 'Topic',
+      SUB: `arn:aws:x:arn:aws:events:${account}:event-bus/Bus/Orders/Missing`,
+      SUB_VARS: 'Jobs-us-east-1',
+      UNKNOWN: 'Somewhere.Thing',
+      ODD_ATTRIBUTE: 'Orders.Nothing',
+    })
+  })
+
+  it('reads the tables, buckets with their queue notifications, buses and EventBridge rules to stand in for', () => {
+    // Act
+    const template = loadTemplate(standInsFixture)
+    const rules = Object.fromEntries(template.functions.map((fn) => [fn.id, fn.rules]))
+    // Assess
+    expect(template.resources?.tables).toEqual([
+      {
+        id: 'Items',
+        name: 'Items',
+        definition: {
+          TableName: 'Items',
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [
+            { AttributeName: 'id', AttributeType: 'S' },
+            { AttributeName: 'sku', AttributeType: 'S' },
+          ],
+          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+          GlobalSecondaryIndexes: [
+            {
+              IndexName: 'bySku',
+              KeySchema: [{ AttributeName: 'sku', KeyType: 'HASH' }],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          ],
+        },
+      },
+    ])
+    expect(template.resources?.buckets).toEqual([
+      {
+        id: 'Uploads',
+        name: 'uploads',
+        notifications: [
+          { event: 's3:ObjectCreated:*', queue: 'UploadsQueue', prefix: 'in/', suffix: '', id: 'QueueConfiguration1' },
+        ],
+      },
+    ])
+    expect(template.resources?.buses).toEqual(['Bus'])
+    expect(rules.BillingFunction).toEqual([
+      { name: 'BillingFunctionBilled', bus: 'Bus', pattern: { source: [{ prefix: 'shop.billing' }] } },
+    ])
+    expect(rules.UploadFunction).toEqual([])
+  })
+
+  it('reads provisioned tables, local indexes, simple tables, key filters and rule buses given by name or ARN', () => {
+    // Prepare
+    const dir = exampleFolder({
+      'template.yaml': `
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: fn.handler
+      Events:
+        OnDefault: { Type: EventBridgeRule, Properties: { Pattern: { source: [a] } } }
+        OnArn:
+          Type: CloudWatchEvent
+          Properties:
+            EventBusName: arn:aws:events:us-east-1:123456789012:event-bus/shared
+            RuleName: on-arn
+            Pattern: { source: [b] }
+        NoPattern: { Type: EventBridgeRule, Properties: { EventBusName: x } }
+  Provisioned:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      KeySchema: [{ AttributeName: pk, KeyType: HASH }, { AttributeName: sk, KeyType: RANGE }]
+      AttributeDefinitions: [{ AttributeName: pk, AttributeType: S }, { AttributeName: sk, AttributeType: N }]
+      LocalSecondaryIndexes:
+        - { IndexName: bySk, KeySchema: [{ AttributeName: pk, KeyType: HASH }], Projection: { ProjectionType: KEYS_ONLY } }
+      GlobalSecondaryIndexes:
+        - { IndexName: g, KeySchema: [{ AttributeName: sk, KeyType: HASH }] }
+  Simple:
+    Type: AWS::Serverless::SimpleTable
+    Properties: { PrimaryKey: { Name: n, Type: Number } }
+  Files:
+    Type: AWS::S3::Bucket
+    Properties:
+      NotificationConfiguration:
+        QueueConfigurations:
+          - Id: csv
+            Event: s3:ObjectCreated:Put
+            Queue: arn:aws:sqs:us-east-1:123456789012:csv-queue
+            Filter: { S3Key: { Rules: [{ Name: Suffix, Value: .csv }, { Name: prefix, Value: in/ }] } }
+`,
+      'fn.js': 'export const handler = () => 1',
+    })
+    // Act
+    const { functions, resources } = loadTemplate(dir)
+    // Assess
+    expect(functions[0]?.rules).toEqual([
+      { name: 'FnOnDefault', bus: 'default', pattern: { source: ['a'] } },
+      { name: 'on-arn', bus: 'shared', pattern: { source: ['b'] } },
+    ])
+    const throughput = { ReadCapacityUnits: 5, WriteCapacityUnits: 5 }
+    expect(resources?.tables.map((table) => table.definition)).toEqual([
+      {
+        TableName: 'Provisioned',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'N' },
+        ],
+        ProvisionedThroughput: throughput,
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'g',
+            KeySchema: [{ AttributeName: 'sk', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'ALL' },
+            ProvisionedThroughput: throughput,
+          },
+        ],
+        LocalSecondaryIndexes: [
+          {
+            IndexName: 'bySk',
+            KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+            ProvisionedThroughput: undefined,
+          },
+        ],
+      },
+      {
+        TableName: 'Simple',
+        KeySchema: [{ AttributeName: 'n', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'n', AttributeType: 'N' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      },
+    ])
+    expect(resources?.buckets[0]?.notifications).toEqual([
+      { event: 's3:ObjectCreated:Put', queue: 'csv-queue', prefix: 'in/', suffix: '.csv', id: 'csv' },
+    ])
   })
 
   it('a --handler without template answers every request', () => {
