@@ -18,38 +18,56 @@ import { startPowertoolsEnvironment } from '../../../test/support/powertools.js'
 export const tables = { orders: 'orders', inventory: 'inventory', idempotency: 'idempotency' }
 export const busName = 'shop-orders'
 
-export interface StandIns {
+/** The AWS stand-ins alone, with the environment the functions get (as the template sets it). */
+export interface Services {
   dynalite: Dynalite
   eventBridge: EventBridgeServer
   documents: DynamoDBDocumentClient
   /** The functions' environment as the template sets it, with the stand-ins' endpoints. */
   environment: Record<string, string>
+  stop(): Promise<void>
+}
+
+export interface StandIns extends Services {
   output: CapturedOutput
   orders: typeof import('../src/orders/api.js').handler
   inventory: typeof import('../src/inventory/consumer.js').handler
   stock: typeof import('../src/inventory/api.js').handler
-  stop(): Promise<void>
 }
 
-export async function startStandIns(): Promise<StandIns> {
+export async function startServices(): Promise<Services> {
   const dynalite = await startDynalite([
     { name: tables.orders, partitionKey: 'orderId' },
     { name: tables.inventory, partitionKey: 'pk' },
     { name: tables.idempotency, partitionKey: 'id' },
   ])
   const eventBridge = await startEventBridgeServer()
-  const environment = {
-    ORDERS_TABLE: tables.orders,
-    INVENTORY_TABLE: tables.inventory,
-    IDEMPOTENCY_TABLE: tables.idempotency,
-    EVENT_BUS_NAME: busName,
-    AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
-    AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+  return {
+    dynalite,
+    eventBridge,
+    documents: DynamoDBDocumentClient.from(dynalite.client()),
+    environment: {
+      ORDERS_TABLE: tables.orders,
+      INVENTORY_TABLE: tables.inventory,
+      IDEMPOTENCY_TABLE: tables.idempotency,
+      EVENT_BUS_NAME: busName,
+      AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    },
+    async stop() {
+      await eventBridge.close()
+      await dynalite.stop()
+    },
   }
-  const powertools = await startPowertoolsEnvironment({ ...environment, AWS_SESSION_TOKEN: undefined })
+}
+
+/** The stand-ins, this process set up as Lambda would for the functions, and the functions from src/. */
+export async function startStandIns(): Promise<StandIns> {
+  const services = await startServices()
+  const powertools = await startPowertoolsEnvironment({ ...services.environment, AWS_SESSION_TOKEN: undefined })
   const output = captureOutput()
   const [orders, inventory, stock] = await Promise.all([
     import('../src/orders/api.js'),
@@ -57,10 +75,7 @@ export async function startStandIns(): Promise<StandIns> {
     import('../src/inventory/api.js'),
   ])
   return {
-    dynalite,
-    eventBridge,
-    documents: DynamoDBDocumentClient.from(dynalite.client()),
-    environment,
+    ...services,
     output,
     orders: orders.handler,
     inventory: inventory.handler,
@@ -68,8 +83,7 @@ export async function startStandIns(): Promise<StandIns> {
     async stop() {
       output.restore()
       powertools.stop()
-      await eventBridge.close()
-      await dynalite.stop()
+      await services.stop()
     },
   }
 }
@@ -128,26 +142,26 @@ export function ruleMatches(entry: ReceivedEntry): boolean {
   return Pattern.source.includes(entry.Source as string) && Pattern['detail-type'].includes(entry.DetailType as string)
 }
 
-export async function setStock(standIns: StandIns, sku: string, available: number) {
+export async function setStock(standIns: Services, sku: string, available: number) {
   await standIns.documents.send(
     new PutCommand({ TableName: tables.inventory, Item: { pk: `sku#${sku}`, sku, available } }),
   )
 }
 
-export async function stockOf(standIns: StandIns, sku: string): Promise<number | undefined> {
+export async function stockOf(standIns: Services, sku: string): Promise<number | undefined> {
   const { Item } = await standIns.documents.send(
     new GetCommand({ TableName: tables.inventory, Key: { pk: `sku#${sku}` }, ConsistentRead: true }),
   )
   return Item?.available
 }
 
-export async function itemOf(standIns: StandIns, table: string, key: Record<string, string>) {
+export async function itemOf(standIns: Services, table: string, key: Record<string, string>) {
   const { Item } = await standIns.documents.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))
   return Item
 }
 
 /** Powertools' idempotency records whose key hashes this order id (its records have no readable key). */
-export async function idempotencyRecords(standIns: StandIns) {
+export async function idempotencyRecords(standIns: Services) {
   const { Items = [] } = await standIns.documents.send(new ScanCommand({ TableName: tables.idempotency }))
   return Items
 }
