@@ -23,7 +23,8 @@ Options:
       --no-watch            do not restart functions when files change
   -h, --help                this text
 
-SQS: POST /_lamina/sqs/<function> with a JSON array of message bodies.`
+SQS: POST /_lamina/sqs/<function> with a JSON array of message bodies.
+S3:  PUT, GET, DELETE /_lamina/s3/<bucket>/<key> (the local S3, when the template has buckets).`
 
 export interface CommandIo {
   out?: (line: string) => void

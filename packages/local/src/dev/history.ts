@@ -6,7 +6,7 @@ export interface InvocationRecord {
   requestId: string
   /** ISO time the invocation started. */
   at: string
-  source: 'http' | 'sqs' | 'schedule'
+  source: 'http' | 'sqs' | 'schedule' | 'eventbridge'
   /** `POST /orders`, `SQS orders-queue`, `schedule nightly`. */
   label: string
   functionName: string

@@ -8,6 +8,7 @@ import { relative, resolve } from 'node:path'
 import { events } from '@lamina/testing'
 import { handleInspector } from '../inspector/routes.js'
 import { devHandler } from './bundle.js'
+import { deliverToQueue, invokeEvent } from './deliveries.js'
 import { devError } from './errors.js'
 import { InvocationHistory, type NewRecord } from './history.js'
 import { notFoundAnswer } from './http-response.js'
@@ -15,6 +16,7 @@ import { invokeHttp } from './invoke-http.js'
 import { formatLine } from './log-line.js'
 import { createRouter, type Router } from './routes.js'
 import type { RunningFunction, StartFunction } from './runner.js'
+import { proxyS3 } from './s3-route.js'
 import { rateMs } from './schedule.js'
 import { BadSqsBody, invokeSqs, parseMessages } from './sqs.js'
 import { type StandIns, startStandIns } from './stand-ins.js'
@@ -101,8 +103,21 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   let router: Router = createRouter(template.functions, options.format)
   const history = new InvocationHistory()
   const emitter = new EventEmitter() as DevServer
-  const standIns: StandIns = await startStandIns(dir)
   let functions = new Map<string, RunningFunction>()
+  const running = (fn: FunctionSpec) => functions.get(fn.id) as RunningFunction
+  const record = (entry: NewRecord) => {
+    history.add(entry)
+    print(formatLine(entry))
+    emitter.emit('invocation', entry)
+  }
+  const standIns: StandIns = await startStandIns(dir, {
+    ...(template.resources ? { resources: template.resources } : {}),
+    functions: () => template.functions,
+    deliverToQueue: (queue, body, label) =>
+      deliverToQueue(template.functions, running, record, print, { queue, body, label }),
+    deliverEvent: async (fn, rule, event) => record(await invokeEvent(running(fn), fn, rule, event)),
+    print,
+  })
 
   // TypeScript sources run from their bundles (see bundle.ts), with stack traces on the .ts lines.
   const bundleAll = () => Promise.all(template.functions.map((fn) => devHandler(dir, fn)))
@@ -118,7 +133,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         const running = await options.startFunction({
           handler,
           cwd: dir,
-          env: { ...standIns.env, ...fn.environment, ...sourceMaps },
+          env: { ...standIns.envFor(fn.id), ...fn.environment, ...sourceMaps },
           timeoutSeconds: fn.timeoutSeconds,
           memoryMb: fn.memoryMb,
           functionName: fn.functionName,
@@ -130,13 +145,6 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     functions = new Map(started)
   }
   const closeAll = () => Promise.all([...functions.values()].map((fn) => fn.close()))
-  const running = (fn: FunctionSpec) => functions.get(fn.id) as RunningFunction
-
-  const record = (entry: NewRecord) => {
-    history.add(entry)
-    print(formatLine(entry))
-    emitter.emit('invocation', entry)
-  }
 
   const findFunction = (name: string) => template.functions.find((fn) => fn.id === name || fn.functionName === name)
 
@@ -162,6 +170,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     if (path === '/_lamina' || path.startsWith('/_lamina/')) {
       const sqs = /^\/_lamina\/sqs\/([^/]+)$/.exec(path)
       if (sqs && request.method === 'POST') return onSqs(decodeURIComponent(sqs[1] as string), body, response)
+      const s3 = /^\/_lamina\/s3\/([^/]+)\/(.+)$/.exec(path)
+      if (s3) return proxyS3(standIns.s3, request, s3[1] as string, s3[2] as string, body, response)
       return handleInspector(path, request, response, history)
     }
     const match = router(request.method ?? 'GET', path)
@@ -272,6 +282,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       ...routes,
       ...fn.queues.map((queue) => `SQS ${queue} (POST /_lamina/sqs/${fn.id})`),
       ...fn.schedules.map((s) => s.expression),
+      ...(fn.rules ?? []).map((rule) => `EventBridge rule ${rule.name} on ${rule.bus}`),
     ]
     print(
       `  ${fn.id} (${fn.handler}): ${sources.join(', ') || (template.functions.length === 1 ? 'every request' : 'no events')}`,

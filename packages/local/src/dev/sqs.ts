@@ -37,9 +37,9 @@ const failuresOf = (response: unknown): string[] => {
     : []
 }
 
-export async function invokeSqs(fn: RunningFunction, spec: FunctionSpec, bodies: unknown[]) {
+export async function invokeSqs(fn: RunningFunction, spec: FunctionSpec, bodies: unknown[], fromQueue?: string) {
   const at = new Date().toISOString()
-  const queue = spec.queues[0] ?? `${spec.functionName}-queue`
+  const queue = fromQueue ?? spec.queues[0] ?? `${spec.functionName}-queue`
   const event = events.sqs(bodies, { queue, fifo: queue.endsWith('.fifo') })
   const outcome = await fn.invoke(event)
   const messages = event.Records.map(({ messageId, body }) => ({ messageId, body }))

@@ -1,78 +1,86 @@
-// Local stand-ins an example needs, started with the dev server so nothing else has to run.
-// An example with a secrets.local.json gets a Secrets Manager endpoint on 127.0.0.1 serving it
-// (GetSecretValue, the JSON 1.1 protocol the AWS SDK speaks): the function's real SDK client
-// reads it through AWS_ENDPOINT_URL_SECRETS_MANAGER, exactly as it would read AWS.
+// Local stand-ins for what an example's template declares, started with the dev server so nothing
+// else has to run, each on 127.0.0.1 with a free port: Secrets Manager (secrets.local.json),
+// DynamoDB (dynalite: its tables), S3 (s3rver: its buckets, their notifications to SQS-triggered
+// functions) and EventBridge (PutEvents, delivered to the functions whose rules match). Each function
+// gets the AWS_ENDPOINT_URL_<SERVICE> variables and placeholder credentials, so its real SDK clients
+// reach them as they would reach AWS.
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import type { LocalResources } from './resources.js'
+import { startDynamoDb } from './stand-ins/dynamodb.js'
+import { type DeliverEvent, type EventBridgeStandIn, startEventBridge } from './stand-ins/eventbridge.js'
+import { type DeliverToQueue, type S3StandIn, startS3 } from './stand-ins/s3.js'
+import { startSecretsManager } from './stand-ins/secrets-manager.js'
+import type { StandIn } from './stand-ins/shared.js'
+import type { FunctionSpec } from './template.js'
 
 export interface StandIns {
   /** Variables the functions get so their clients reach the stand-ins. */
   env: Record<string, string>
+  /** The variables for one function (env, with its own EventBridge path). */
+  envFor(fnId: string): Record<string, string>
   /** One line per stand-in, for the startup banner. */
   descriptions: string[]
+  /** The S3 stand-in, when the template has buckets. */
+  s3?: S3StandIn
   close(): Promise<void>
 }
 
-const awsError = (type: string, message: string) => JSON.stringify({ __type: type, message })
-
-function secretsManager(file: string): Server {
-  return createServer((request, response) => {
-    const chunks: Buffer[] = []
-    request.on('data', (chunk: Buffer) => chunks.push(chunk))
-    request.on('end', async () => {
-      const send = (status: number, body: string) =>
-        response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(body)
-      if (request.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue') {
-        return send(400, awsError('UnknownOperationException', 'The local stand-in answers GetSecretValue only.'))
-      }
-      try {
-        const { SecretId } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { SecretId: string }
-        const secrets = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>
-        if (!Object.hasOwn(secrets, SecretId)) {
-          return send(400, awsError('ResourceNotFoundException', `No secret "${SecretId}" in ${file}.`))
-        }
-        const value = secrets[SecretId]
-        const SecretString = typeof value === 'string' ? value : JSON.stringify(value)
-        const ARN = `arn:aws:secretsmanager:us-east-1:123456789012:secret:${SecretId}`
-        send(
-          200,
-          JSON.stringify({
-            ARN,
-            Name: SecretId,
-            SecretString,
-            VersionId: 'local',
-            VersionStages: ['AWSCURRENT'],
-            CreatedDate: 0,
-          }),
-        )
-      } catch (error) {
-        send(
-          500,
-          awsError('InternalServiceError', `The local stand-in could not read ${file}: ${(error as Error).message}`),
-        )
-      }
-    })
-  })
+export interface StandInOptions {
+  resources?: LocalResources
+  /** The template's functions now (they change when template.yaml does). */
+  functions?: () => FunctionSpec[]
+  /** S3 notifications: an SQS message for the functions consuming a queue. */
+  deliverToQueue?: DeliverToQueue
+  /** EventBridge: an event for a function whose rule matched. */
+  deliverEvent?: DeliverEvent
+  /** Lines for the terminal (events no rule matched). */
+  print?: (line: string) => void
 }
 
-export async function startStandIns(dir: string): Promise<StandIns> {
-  const file = join(dir, 'secrets.local.json')
-  if (!existsSync(file)) return { env: {}, descriptions: [], close: async () => {} }
-  const server = secretsManager(file)
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+const placeholderCredentials = {
+  // The stand-ins check no signature; the SDK only needs credentials to sign with.
+  AWS_ACCESS_KEY_ID: 'lamina-local',
+  AWS_SECRET_ACCESS_KEY: 'lamina-local',
+  AWS_REGION: 'us-east-1',
+}
+
+export async function startStandIns(dir: string, options: StandInOptions = {}): Promise<StandIns> {
+  const resources = options.resources ?? { tables: [], buckets: [], buses: [] }
+  const functions = options.functions ?? (() => [])
+  const started: StandIn[] = []
+  let s3: S3StandIn | undefined
+  let eventBridge: EventBridgeStandIn | undefined
+  try {
+    const secrets = join(dir, 'secrets.local.json')
+    if (existsSync(secrets)) started.push(await startSecretsManager(secrets))
+    if (resources.tables.length > 0) started.push(await startDynamoDb(dir, resources.tables))
+    if (resources.buckets.length > 0) {
+      s3 = await startS3(dir, resources.buckets, options.deliverToQueue ?? (async () => []))
+      started.push(s3)
+    }
+    if (resources.buses.length > 0 || functions().some((fn) => (fn.rules ?? []).length > 0)) {
+      eventBridge = await startEventBridge(
+        functions,
+        resources.buses,
+        options.deliverEvent ?? (async () => undefined),
+        options.print ?? (() => {}),
+      )
+      started.push(eventBridge)
+    }
+  } catch (error) {
+    await Promise.all(started.map((standIn) => standIn.close()))
+    throw error
+  }
+  const env =
+    started.length === 0 ? {} : Object.assign({}, ...started.map((standIn) => standIn.env), placeholderCredentials)
   return {
-    env: {
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
-      // The stand-in checks no signature; the SDK only needs credentials to sign with.
-      AWS_ACCESS_KEY_ID: 'lamina-local',
-      AWS_SECRET_ACCESS_KEY: 'lamina-local',
-      AWS_REGION: 'us-east-1',
+    env,
+    envFor: (fnId) => ({ ...env, ...eventBridge?.envFor(fnId) }),
+    descriptions: started.map((standIn) => standIn.description),
+    ...(s3 ? { s3 } : {}),
+    close: async () => {
+      await Promise.all(started.map((standIn) => standIn.close()))
     },
-    descriptions: [`Secrets Manager on ${endpoint}, serving secrets.local.json`],
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
 }
