@@ -15,11 +15,15 @@ export function optionalPackage<T>(
   from: string[] = [join(dir, 'noop.js'), moduleUrl],
 ): T {
   for (const base of from) {
+    const require = createRequire(base)
+    let path: string
     try {
-      return createRequire(base)(name) as T
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error
+      path = require.resolve(name)
+    } catch {
+      continue
     }
+    // Found: an error while loading it is its own, not "not installed".
+    return require(path) as T
   }
   throw devError(`${why} needs the ${name} package, which is not installed`, `run npm i -D ${name}`)
 }
