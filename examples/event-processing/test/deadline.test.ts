@@ -1,7 +1,7 @@
 import { createContext } from '@lamina/testing'
 import { afterAll, beforeAll, expect, test, vi } from 'vitest'
-import { recordConcurrency } from '../src/limits.ts'
-import { failedIds, ids, objectCreated, orderLine, type Processing, sqsBatch, startProcessing } from './processing.ts'
+import { recordConcurrency } from '../src/limits.js'
+import { failedIds, ids, objectCreated, orderLine, type Processing, sqsBatch, startProcessing } from './processing.js'
 
 let processing: Processing
 beforeAll(async () => {

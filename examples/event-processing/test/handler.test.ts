@@ -1,8 +1,8 @@
 import { BatchFailureError } from '@lamina/batch'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { maxObjectBytes } from '../src/limits.ts'
-import { summaryKey } from '../src/summary.ts'
+import { maxObjectBytes } from '../src/limits.js'
+import { summaryKey } from '../src/summary.js'
 import {
   encodeKeyAsS3,
   failedIds,
@@ -13,7 +13,7 @@ import {
   s3TestEvent,
   sqsBatch,
   startProcessing,
-} from './processing.ts'
+} from './processing.js'
 
 let processing: Processing
 beforeAll(async () => {

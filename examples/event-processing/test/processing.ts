@@ -11,8 +11,8 @@ import {
   startXRayDaemon,
 } from '@lamina/testing'
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
-import { startS3rver } from '../../../test/support/s3rver.ts'
-import type { OrdersSummary } from '../src/summary.ts'
+import { startS3rver } from '../../../test/support/s3rver.js'
+import type { OrdersSummary } from '../src/summary.js'
 
 // Locally a bucket is named by its logical id, lower-cased (as `lamina dev` names it).
 export const inputBucket = 'inputbucket'
@@ -68,7 +68,7 @@ export const orderLine = (orderId: string, sku: string, quantity: number, unitPr
   JSON.stringify({ orderId, sku, quantity, unitPriceCents })
 
 export interface Processing {
-  handler: typeof import('../src/handler.ts').handler
+  handler: typeof import('../src/handler.js').handler
   /** Everything the function and Powertools wrote (log lines, EMF documents). */
   output: CapturedOutput
   /** Every request s3rver received, as `METHOD /bucket/key` (decoded). */
@@ -115,7 +115,7 @@ export async function startProcessing(): Promise<Processing> {
     POWERTOOLS_METRICS_NAMESPACE: 'lamina-examples',
   })
   const output = captureOutput()
-  const { handler } = await import('../src/handler.ts')
+  const { handler } = await import('../src/handler.js')
   const s3 = s3rver.client()
 
   return {
@@ -126,7 +126,7 @@ export async function startProcessing(): Promise<Processing> {
       await s3.send(new PutObjectCommand({ Bucket: inputBucket, Key: key, Body: body }))
     },
     async readSummary(inputKey) {
-      const { summaryKey } = await import('../src/summary.ts')
+      const { summaryKey } = await import('../src/summary.js')
       try {
         const read = await s3.send(new GetObjectCommand({ Bucket: outputBucket, Key: summaryKey(inputKey) }))
         return JSON.parse((await read.Body?.transformToString()) ?? '') as OrdersSummary

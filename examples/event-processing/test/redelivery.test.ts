@@ -9,7 +9,7 @@ import { BatchFailureError } from '@lamina/batch'
 import type { SQSRecord } from 'aws-lambda'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { parse } from 'yaml'
-import { failedIds, objectCreated, orderLine, type Processing, sqsBatch, startProcessing } from './processing.ts'
+import { failedIds, objectCreated, orderLine, type Processing, sqsBatch, startProcessing } from './processing.js'
 
 let processing: Processing
 beforeAll(async () => {
@@ -56,7 +56,7 @@ async function drain(records: SQSRecord[], maxReceiveCount: number) {
       return batch.map((record) => record.messageId)
     })
     deliveries.push({
-      receiveCounts: Object.fromEntries(batch.map((record) => [record.messageId, receives.get(record.messageId)])),
+      receiveCounts: Object.fromEntries(batch.map((record) => [record.messageId, receives.get(record.messageId) ?? 0])),
       failed,
     })
     // Every message the answer does not name is deleted; the named ones stay, invisible until the

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { MalformedObjectError, type OrderLine, summarise, summaryKey } from '../src/summary.ts'
+import { MalformedObjectError, type OrderLine, summarise, summaryKey } from '../src/summary.js'
 
 const source = { bucket: 'inputbucket', key: 'orders/2026-11-27.jsonl' }
 const order: fc.Arbitrary<OrderLine> = fc.record({
