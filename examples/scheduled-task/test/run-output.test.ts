@@ -1,0 +1,202 @@
+// What an operator sees for each run, parsed from what Powertools really writes to stdout: one
+// line saying where the run stopped and why, and one EMF document with the items it processed and
+// whether the backlog is drained.
+import { QueryCommand } from '@aws-sdk/lib-dynamodb'
+import { type CapturedOutput, captureOutput, events } from '@lamina/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type PowertoolsEnvironment, startPowertoolsEnvironment } from '../../../test/support/powertools.js'
+import { createRollupHandler } from '../src/rollup-handler.js'
+import { demoBacklogSize, seedDemoBacklog } from '../src/seed.js'
+import {
+  backlog,
+  CallControl,
+  contextWithDeadline,
+  fiveMinutes,
+  type Harness,
+  keysOf,
+  SimulatedClock,
+  startHarness,
+  writeBacklog,
+} from './harness.js'
+
+let harness: Harness
+let powertools: PowertoolsEnvironment
+let output: CapturedOutput
+
+beforeAll(async () => {
+  powertools = await startPowertoolsEnvironment({
+    POWERTOOLS_SERVICE_NAME: 'usage-rollup',
+    POWERTOOLS_METRICS_NAMESPACE: 'lamina-examples',
+  })
+  output = captureOutput()
+  harness = await startHarness()
+})
+afterAll(async () => {
+  output.restore()
+  powertools.stop()
+  await harness.stop()
+})
+
+/** Runs once and returns the outcome with the lines Powertools wrote meanwhile. */
+async function observe(run: () => Promise<unknown>) {
+  const before = output.records().length
+  const outcome = await run()
+  const lines = output.records().slice(before)
+  return {
+    outcome,
+    stops: lines.filter((line) => /^usage roll-up (stopped|skipped)/.test(String(line.message))),
+    metrics: lines.filter((line) => 'ItemsProcessed' in line),
+    lines,
+  }
+}
+
+describe('each run reports where it stopped', () => {
+  it('deadline, then drained: one stop line and one metric document per run', async () => {
+    // Prepare: every call takes 1 s, a record may take 2 s: with 10 s, the run has time for three.
+    const table = await harness.newTable()
+    const records = backlog([5, 1, 4, 2, 8, 3, 7, 6, 9, 1])
+    const keys = keysOf(records)
+    await writeBacklog(harness.db, table, records)
+    const clock = new SimulatedClock()
+    const control = new CallControl(clock)
+    const db = harness.controlled(control)
+    const handler = createRollupHandler({ tableName: table, client: () => db, now: clock.now, itemBudgetMs: 2000 })
+    control.costs = [1000]
+
+    // Act
+    const first = await observe(() => handler(events.scheduled(), contextWithDeadline(clock, 10_000)))
+    clock.advance(fiveMinutes)
+    control.costs = [0]
+    const second = await observe(() => handler(events.scheduled(), contextWithDeadline(clock, 10_000)))
+    clock.advance(fiveMinutes)
+    const third = await observe(() => handler(events.scheduled(), contextWithDeadline(clock, 10_000)))
+
+    // Assess: the first stopped at its deadline, after three records, with 1 s still left.
+    expect(first.stops).toEqual([
+      expect.objectContaining({
+        level: 'INFO',
+        message: 'usage roll-up stopped: deadline near, the next run continues after the checkpoint',
+        service: 'usage-rollup',
+        reason: 'deadline',
+        processed: 3,
+        checkpoint: keys[2],
+        nextKey: keys[3],
+        totalProcessed: 3,
+        leaseReleased: true,
+        remainingMs: 1000,
+      }),
+    ])
+    expect(first.metrics).toEqual([
+      expect.objectContaining({
+        _aws: expect.objectContaining({
+          CloudWatchMetrics: [
+            expect.objectContaining({
+              Namespace: 'lamina-examples',
+              Dimensions: [['service', 'function_name']],
+              Metrics: expect.arrayContaining([
+                { Name: 'ItemsProcessed', Unit: 'Count' },
+                { Name: 'BacklogDrained', Unit: 'Count' },
+              ]),
+            }),
+          ],
+        }),
+        service: 'usage-rollup',
+        ItemsProcessed: 3,
+        BacklogDrained: 0,
+        Errors: 0,
+        Timeouts: 0,
+      }),
+    ])
+    // The second continued after the checkpoint and drained the backlog; the third found nothing.
+    expect(second.stops).toEqual([
+      expect.objectContaining({
+        message: 'usage roll-up stopped: backlog drained',
+        reason: 'drained',
+        processed: 7,
+        checkpoint: keys[9],
+        totalProcessed: 10,
+      }),
+    ])
+    expect(second.metrics).toEqual([expect.objectContaining({ ItemsProcessed: 7, BacklogDrained: 1 })])
+    expect(third.stops).toEqual([expect.objectContaining({ reason: 'drained', processed: 0, checkpoint: keys[9] })])
+    expect(third.metrics).toEqual([expect.objectContaining({ ItemsProcessed: 0, BacklogDrained: 1 })])
+  })
+
+  it('a run with less time than one record needs takes nothing, not even the lease', async () => {
+    const table = await harness.newTable()
+    await writeBacklog(harness.db, table, backlog([1, 2]))
+    const clock = new SimulatedClock()
+    const control = new CallControl(clock)
+    const db = harness.controlled(control)
+    const handler = createRollupHandler({ tableName: table, client: () => db, now: clock.now, itemBudgetMs: 1000 })
+
+    const run = await observe(() => handler(events.scheduled(), contextWithDeadline(clock, 1400)))
+
+    expect(run.outcome).toEqual({ reason: 'deadline', processed: 0, checkpoint: undefined })
+    expect(control.calls).toEqual([])
+    expect(run.metrics).toEqual([expect.objectContaining({ ItemsProcessed: 0, BacklogDrained: 0 })])
+  })
+
+  it('refuses an event that is not a schedule: the invocation fails, logged and counted, nothing processed', async () => {
+    const table = await harness.newTable()
+    await writeBacklog(harness.db, table, backlog([1]))
+    const clock = new SimulatedClock()
+    const control = new CallControl(clock)
+    const db = harness.controlled(control)
+    const handler = createRollupHandler({ tableName: table, client: () => db, now: clock.now })
+
+    const run = await observe(() =>
+      handler(
+        events.eventBridge('Order Placed', { orderId: 'o-1' }) as never,
+        contextWithDeadline(clock, 10_000),
+      ).catch((error: Error) => error),
+    )
+
+    expect((run.outcome as Error).name).toBe('ValidationError')
+    expect((run.outcome as Error).message).toMatch(/Scheduled Event/)
+    expect(control.calls).toEqual([])
+    expect(run.lines).toEqual(
+      expect.arrayContaining([expect.objectContaining({ level: 'ERROR', message: 'Invocation failed' })]),
+    )
+    expect(run.metrics).toEqual([])
+    expect(run.lines.filter((line) => line.Errors === 1)).toHaveLength(1)
+  })
+})
+
+describe('the demo backlog', () => {
+  it('is written once per table, on the first run, when seeding is on', async () => {
+    // Prepare
+    const table = await harness.newTable()
+    const clock = new SimulatedClock()
+    const control = new CallControl(clock)
+    const db = harness.controlled(control)
+    const handler = createRollupHandler({
+      tableName: table,
+      client: () => db,
+      now: clock.now,
+      seedDemoBacklog: true,
+    })
+    control.costs = [1000] // 41 writes of 1 s each: no time left to process anything after them
+
+    // Act: a first run, then seeding again.
+    const first = await observe(() => handler(events.scheduled(), contextWithDeadline(clock, 10_000)))
+    const again = await seedDemoBacklog(harness.db, table, clock.now())
+
+    // Assess
+    expect(first.lines).toEqual(
+      expect.arrayContaining([expect.objectContaining({ message: 'demo backlog written', records: demoBacklogSize })]),
+    )
+    expect(first.outcome).toEqual({ reason: 'deadline', processed: 0, checkpoint: undefined })
+    expect(again).toBe(0)
+    const { Count } = await harness.db.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'usage' },
+        Select: 'COUNT',
+        ConsistentRead: true,
+      }),
+    )
+    expect(Count).toBe(demoBacklogSize)
+  })
+})
