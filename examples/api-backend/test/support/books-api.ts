@@ -70,12 +70,17 @@ export async function startBooksApi(extraEnv: Record<string, string> = {}): Prom
       ...(query ? { query } : {}),
       headers: { ...(sendKey ? { 'x-api-key': apiKey } : {}), ...headers },
     })
-    const response = await invoke(handler, event)
+    // Every route answers this shape (the router's own 204 for OPTIONS too).
+    const response = (await invoke(handler, event)) as {
+      statusCode: number
+      headers?: Record<string, string>
+      body?: string
+    }
     const text = typeof response.body === 'string' ? response.body : ''
     const json = response.headers?.['content-type']?.includes('json') && text !== ''
     return {
       status: response.statusCode,
-      headers: (response.headers ?? {}) as Record<string, string>,
+      headers: response.headers ?? {},
       body: json ? JSON.parse(text) : text,
     }
   }
