@@ -109,5 +109,5 @@ describe('GET /books pagination', () => {
     )
     // The real one still works.
     expect((await page(1, real)).status).toBe(200)
-  })
+  }, 60_000)
 })

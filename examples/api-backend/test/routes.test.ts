@@ -1,5 +1,6 @@
 // Every route of the books API, success and failure, through the handler Lambda would call, against
 // dynalite and a Secrets Manager stand-in reached by the real AWS SDK v3 clients.
+import { createContext } from '@lamina/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type BooksApi, isbnFrom, startBooksApi } from './support/books-api.ts'
 import { createTemplateTable } from './support/template-table.ts'
@@ -208,5 +209,23 @@ describe('the HTTP edges', () => {
       .slice(seen)
       .find((line) => line.level === 'ERROR')
     expect(JSON.stringify(logged)).toContain('ResourceNotFoundException')
+  })
+})
+
+describe('the sample events in events/', () => {
+  test('run in order, they add, read, list, change and delete a book', async () => {
+    // Prepare
+    const { readFile } = await import('node:fs/promises')
+    const sample = async (name: string) =>
+      JSON.parse(await readFile(new URL(`../events/${name}.json`, import.meta.url), 'utf8'))
+    await api.request({ method: 'DELETE', path: '/books/9780441478125' }) // added by a test above
+    // Act
+    const statuses: number[] = []
+    for (const name of ['create-book', 'get-book', 'list-books', 'update-book', 'delete-book']) {
+      const response = (await api.handler(await sample(name), createContext())) as { statusCode: number }
+      statuses.push(response.statusCode)
+    }
+    // Assess
+    expect(statuses).toEqual([201, 200, 200, 200, 204])
   })
 })

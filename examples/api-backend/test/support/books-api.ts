@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 // Starts what the books API talks to (dynalite for DynamoDB, a Secrets Manager stand-in), points
 // the function's real AWS SDK clients at them through the AWS_ENDPOINT_URL_* variables, and loads
 // the function as Lambda would: after its environment is set.
@@ -10,7 +11,9 @@ import {
 } from '../../../../test/support/secrets-manager-server.ts'
 import { createTemplateTable } from './template-table.ts'
 
-export const apiKey = 'test-books-api-key-0123456789'
+/** The key `lamina dev` serves from secrets.local.json, and the sample events in events/ carry. */
+export const apiKey: string = JSON.parse(readFileSync(new URL('../../secrets.local.json', import.meta.url), 'utf8'))
+  .ApiKeySecret.apiKey
 
 export interface BooksApi {
   dynalite: Dynalite
