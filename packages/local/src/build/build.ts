@@ -1,13 +1,16 @@
 // `lamina build`: one esbuild bundle per function, ready for the nodejs24.x runtime: ESM, Node 24,
-// minified, one copy of every @lamina/* package, the createRequire banner only when the bundle
-// needs `require`, the AWS SDK v3 bundled or left to the runtime.
+// minified, split into chunks so that what the function imports with `import()` (the tracer's
+// Powertools Tracer and X-Ray SDK, OpenTelemetry) is read only when it is imported, one copy of
+// every @lamina/* package, the createRequire banner only when the bundle needs `require`, the AWS
+// SDK v3 bundled or left to the runtime.
 import { existsSync, readdirSync, statSync } from 'node:fs'
-import { mkdir, readFile, rm } from 'node:fs/promises'
+import { mkdir, rm } from 'node:fs/promises'
 import { basename, extname, join, relative, resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { type BuildOptions as EsbuildOptions, build as esbuild, type Metafile } from 'esbuild'
 import { loadTemplate } from '../dev/template.js'
 import { findHandlerFile, moduleExtensions, parseHandlerName } from '../runtime/handler-loader.js'
+import { type BundleFiles, bundleFiles } from './chunks.js'
 import { addCompileCache, cacheFolder } from './compile-cache.js'
 import { packageCopies } from './copies.js'
 import { laminaResolver } from './lamina-resolver.js'
@@ -35,12 +38,18 @@ export interface BuiltFunction {
   name: string
   /** The source entry point. */
   entry: string
-  /** The bundle. */
+  /** The handler file (the bundle's entry; with `compileCache`, the wrapper that loads it). */
   outfile: string
   /** The handler setting that runs it from its folder (`<entry name>.<export>`). */
   handler: string
+  /** Every file of the bundle (entry and chunks), minified, in bytes. */
   bytes: number
+  /** The same, gzipped. */
   gzipBytes: number
+  /** What the function loads at init: the entry and the chunks it imports statically, in bytes. */
+  initBytes: number
+  /** The bundle's other files beside the handler file, relative to its folder (chunks, loaded by `import()` or shared). */
+  chunks: string[]
   /** The bundle needed `require` (a CommonJS dependency calls it): the createRequire banner was added. */
   banner: boolean
   /** Packages the bundle holds more than one copy of (never @lamina/core: that fails the build). */
@@ -95,10 +104,24 @@ function functionsOf(target: string, cwd: string): { dir: string; functions: Fun
   return { dir: cwd, functions: [{ name: basename(modulePath), entry, exportName: exportPath }] }
 }
 
-async function bundle(fn: FunctionToBuild, dir: string, outfile: string, sdk: 'bundle' | 'external', banner: boolean) {
+async function bundle(
+  fn: FunctionToBuild,
+  dir: string,
+  folder: string,
+  entryName: string,
+  sdk: 'bundle' | 'external',
+  banner: boolean,
+) {
   const options: EsbuildOptions & { metafile: true } = {
     entryPoints: [fn.entry],
-    outfile,
+    outdir: folder,
+    // Each import() becomes a chunk of its own beside the entry, read only when it is imported: a
+    // function with tracing off never parses the X-Ray SDK or OpenTelemetry. Code that the entry
+    // and a chunk share goes in a shared chunk, so nothing is bundled twice.
+    splitting: true,
+    entryNames: entryName,
+    chunkNames: '[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
     absWorkingDir: dir,
     bundle: true,
     platform: 'node',
@@ -112,6 +135,7 @@ async function bundle(fn: FunctionToBuild, dir: string, outfile: string, sdk: 'b
     mainFields: ['module', 'main'],
     external: sdk === 'external' ? ['@aws-sdk/*'] : [],
     plugins: [laminaResolver()],
+    // Every file gets it: esbuild's `__require` helper lives in whichever chunk holds the shared runtime.
     ...(banner ? { banner: { js: requireBanner } } : {}),
   }
   try {
@@ -132,6 +156,20 @@ const folderBytes = (folder: string) =>
         .filter((entry) => entry.isFile())
         .reduce((total, entry) => total + statSync(join(entry.parentPath, entry.name)).size, 0)
     : 0
+
+function sizes(files: BundleFiles): Pick<BuiltFunction, 'bytes' | 'gzipBytes' | 'initBytes'> {
+  // Each file on its own, as a deployment package compresses them.
+  const total = (sizeOf: (code: Buffer) => number, list = files.all) =>
+    list.reduce((sum, file) => sum + sizeOf(file.code), 0)
+  return {
+    bytes: total((code) => code.length),
+    gzipBytes: total((code) => gzipSync(code, { level: 9 }).length),
+    initBytes: total(
+      (code) => code.length,
+      files.all.filter((file) => files.atInit.has(file.path)),
+    ),
+  }
+}
 
 function duplicatesOf(metafile: Metafile, dir: string, name: string): string[] {
   const copies = packageCopies(metafile, dir)
@@ -162,30 +200,37 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltF
     await mkdir(folder, { recursive: true })
     const entryName = basename(fn.entry, extname(fn.entry))
     const outfile = join(folder, `${entryName}.mjs`)
-    let result = await bundle(fn, dir, outfile, sdk, false)
-    let code = await readFile(outfile)
+    // With a compile cache the bundle's entry is `<entry name>.bundle.mjs` (chunks import it by that
+    // name) and `<entry name>.mjs` becomes the wrapper that enables the cache first.
+    const bundleName = options.compileCache ? `${entryName}.bundle` : entryName
+    let result = await bundle(fn, dir, folder, bundleName, sdk, false)
+    let files = await bundleFiles(result.metafile, dir, join(folder, `${bundleName}.mjs`))
     // Only a bundle whose CommonJS parts call require() gets the banner.
-    const banner = code.includes(dynamicRequire)
+    const banner = files.all.some((file) => file.code.includes(dynamicRequire))
     if (banner) {
-      result = await bundle(fn, dir, outfile, sdk, true)
-      code = await readFile(outfile)
+      await rm(folder, { recursive: true, force: true })
+      result = await bundle(fn, dir, folder, bundleName, sdk, true)
+      files = await bundleFiles(result.metafile, dir, join(folder, `${bundleName}.mjs`))
     }
     const entry: BuiltFunction = {
       name: fn.name,
       entry: fn.entry,
       outfile,
       handler: `${entryName}.${fn.exportName}`,
-      bytes: code.length,
-      gzipBytes: gzipSync(code, { level: 9 }).length,
+      ...sizes(files),
+      chunks: files.all.filter((file) => file.path !== outfile).map((file) => relative(folder, file.path)),
       banner,
       duplicates: duplicatesOf(result.metafile, dir, fn.name),
     }
     if (options.compileCache) {
-      const nodeVersion = await addCompileCache(outfile, fn.exportName, options.nodePath ?? process.execPath).catch(
-        (error: Error) => {
-          throw new BuildError(`${fn.name}: ${error.message}`)
-        },
-      )
+      const nodeVersion = await addCompileCache(
+        bundleName,
+        outfile,
+        fn.exportName,
+        options.nodePath ?? process.execPath,
+      ).catch((error: Error) => {
+        throw new BuildError(`${fn.name}: ${error.message}`)
+      })
       entry.compileCache = { nodeVersion, bytes: folderBytes(join(folder, cacheFolder)) }
     }
     built.push(entry)

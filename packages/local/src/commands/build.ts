@@ -12,13 +12,15 @@ const kilobytes = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`
 
 function table(built: BuiltFunction[], cwd: string): string {
   const rows = [
-    ['Function', 'Bundle', 'Size', 'min+gz', ''],
+    ['Function', 'Bundle', 'Size', 'min+gz', 'at init', ''],
     ...built.map((fn) => [
       fn.name,
       relative(cwd, fn.outfile),
       kilobytes(fn.bytes),
       kilobytes(fn.gzipBytes),
+      kilobytes(fn.initBytes),
       [
+        fn.chunks.length > 0 ? `+ ${fn.chunks.length} file${fn.chunks.length === 1 ? '' : 's'}` : '',
         fn.banner ? 'createRequire banner' : '',
         fn.compileCache
           ? `compile cache ${kilobytes(fn.compileCache.bytes)} (Node ${fn.compileCache.nodeVersion})`
@@ -34,7 +36,7 @@ function table(built: BuiltFunction[], cwd: string): string {
     .map((row) =>
       row
         .map((cell, column) =>
-          column === 2 || column === 3 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
+          column >= 2 && column <= 4 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
         )
         .join('  ')
         .trimEnd(),
