@@ -1,6 +1,7 @@
 // The inventory's consumer alone, with the events EventBridge would deliver: a detail that fails
 // the schema, an order there is not enough stock for, and any mix of orders delivered any
 // number of times, concurrently.
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Reservation } from '../src/inventory/inventory-table.js'
@@ -94,6 +95,28 @@ describe('the inventory consumer', () => {
     )
   })
 
+  it('an attempt that fails on DynamoDB leaves no idempotency record: the retry reserves the stock, once', async () => {
+    // Prepare: the inventory table is gone (DynamoDB trouble the function cannot handle).
+    const order = orderPlaced({ orderId: 'ord-outage', sku: 'lamina-outage', quantity: 2 })
+    await standIns.dynalite.client().send(new DeleteTableCommand({ TableName: tables.inventory }))
+
+    // Act: the first attempt fails; the table comes back; Lambda's retry.
+    const failed = await standIns.inventory(order, createContext()).catch((error: unknown) => error)
+    const recordsAfterFailure = await idempotencyRecords(standIns)
+    await standIns.dynalite.createTable({ name: tables.inventory, partitionKey: 'pk' })
+    await setStock(standIns, 'lamina-outage', 5)
+    const retried = await standIns.inventory(structuredClone(order), createContext())
+    const redelivered = await standIns.inventory(structuredClone(order), createContext())
+
+    // Assess
+    expect(failed).toMatchObject({ name: 'ResourceNotFoundException' })
+    expect(recordsAfterFailure.map((record) => record.data?.orderId)).not.toContain('ord-outage')
+    expect(recordsAfterFailure.filter((record) => record.status === 'INPROGRESS')).toEqual([])
+    expect(retried).toMatchObject({ orderId: 'ord-outage', outcome: 'reserved', available: 3 })
+    expect(redelivered).toEqual(retried)
+    expect(await stockOf(standIns, 'lamina-outage')).toBe(3)
+  })
+
   it('any orders, each delivered 1 to 3 times in any order and all at once, move the stock once per order', async () => {
     let run = 0
     const scenario = fc
@@ -153,7 +176,7 @@ describe('the inventory consumer', () => {
           if (rejected.outcome === 'rejected') expect(rejected.quantity).toBeGreaterThan(final as number)
         }
       }),
-      { numRuns: 25 },
+      { numRuns: 20 },
     )
   }, 120_000)
 })
