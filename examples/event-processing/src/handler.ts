@@ -70,12 +70,9 @@ export const handler = wrap<SQSEvent>()
   .use(observability({ metrics: { namespace: 'lamina-examples' } }))
   .use(
     clients({
-      s3: () =>
-        new S3Client({
-          requestHandler: agents.requestHandler,
-          // A local S3 (s3rver, lamina dev) serves buckets by path; on AWS the default is right.
-          forcePathStyle: process.env.AWS_ENDPOINT_URL_S3 !== undefined,
-        }),
+      // Region, credentials and endpoint from the environment (AWS_ENDPOINT_URL_S3 points it at a
+      // local S3: with an IP address for endpoint, the client puts the bucket in the path).
+      s3: () => new S3Client({ requestHandler: agents.requestHandler }),
     }),
   )
   .handler(summariseRecords)
