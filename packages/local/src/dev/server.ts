@@ -19,6 +19,7 @@ import type { RunningFunction, StartFunction } from './runner.js'
 import { proxyS3 } from './s3-route.js'
 import { rateMs } from './schedule.js'
 import { BadSqsBody, invokeSqs, parseMessages } from './sqs.js'
+import { checkRules } from './stand-ins/eventbridge.js'
 import { type StandIns, startStandIns } from './stand-ins.js'
 import {
   type ExampleTemplate,
@@ -207,6 +208,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       try {
         if (!options.handler && files.some((file) => file === 'template.yaml')) {
           const next = loadTemplate(dir)
+          checkRules(next.functions)
           await closeAll()
           template = next
           router = createRouter(template.functions, options.format)

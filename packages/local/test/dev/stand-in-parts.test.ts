@@ -1,7 +1,10 @@
 // The stand-ins' edges, each started alone: what PutEvents refuses, a table dynalite refuses, a
 // package that is not installed, a pattern lamina dev cannot match, an S3 route with no bucket.
+import { once } from 'node:events'
+import { writeFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { afterEach, describe, expect, it } from 'vitest'
 import { proxyS3 } from '../../src/dev/s3-route.js'
@@ -115,6 +118,34 @@ Resources:
     await expect(startTestServer({ dir })).rejects.toThrow(
       /^function Fn: the Pattern of rule FnAny uses detail\.id: the "wildcard" operator, which lamina dev does not match/,
     )
+  })
+})
+
+describe('EventBridge rules when the template changes', () => {
+  it('refuses a changed template whose new rule it cannot match, and keeps serving', async () => {
+    // Prepare
+    const template = (pattern: string) => `
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: fn.handler
+      Events:
+        Any: { Type: EventBridgeRule, Properties: { Pattern: ${pattern} } }
+`
+    const dir = exampleFolder({
+      'template.yaml': template('{ source: [a] }'),
+      'fn.mjs': 'export const handler = () => 1',
+    })
+    const server = await startTestServer({ dir, watch: true })
+    cleanups.push(server.close)
+    const restarted = once(server, 'restart')
+    // Act
+    writeFileSync(join(dir, 'template.yaml'), template('{ source: [{ wildcard: "a*" }] }'))
+    const [{ error }] = (await restarted) as [{ error?: Error }]
+    // Assess
+    expect(error?.message).toMatch(/^function Fn: the Pattern of rule FnAny uses source: the "wildcard" operator/)
+    expect(server.template.functions[0]?.rules).toEqual([{ name: 'FnAny', bus: 'default', pattern: { source: ['a'] } }])
   })
 })
 

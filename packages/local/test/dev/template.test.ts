@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { buildFunctions } from '../../src/build/build.js'
 import { createRouter } from '../../src/dev/routes.js'
 import { type FunctionSpec, functionFromHandler, loadTemplate } from '../../src/dev/template.js'
 import { exampleFolder, fixtures } from './support/dev-server.js'
@@ -131,6 +132,21 @@ Resources:
     // Assess
     expect(api).toMatchObject({ id: 'ApiFunction', handler: 'src/api.main', entry: join(dir, 'src/api.ts') })
     expect(plain).toMatchObject({ handler: 'lib/plain.handler', entry: join(dir, 'lib/plain.mjs') })
+  })
+
+  it('lamina build bundles Metadata.Lamina.Entry where CodeUri and Handler expect the bundle', async () => {
+    // Prepare
+    const outdir = join(exampleFolder({}), '.lamina/build')
+    // Act
+    const built = await buildFunctions({ target: standInsFixture, outdir, sdk: 'external' })
+    // Assess
+    const byName = Object.fromEntries(built.map((fn) => [fn.name, fn]))
+    expect(byName.ItemsFunction).toMatchObject({
+      entry: join(standInsFixture, 'src/items.ts'),
+      outfile: join(outdir, 'ItemsFunction/items.mjs'),
+      handler: 'items.handler',
+    })
+    expect(byName.BillingFunction).toMatchObject({ outfile: join(outdir, 'BillingFunction/record.mjs') })
   })
 
   it('refuses a Metadata.Lamina.Entry that does not exist, naming the file and the key to fix', () => {
