@@ -43,14 +43,15 @@ test('the bundle built by lamina build summarises a new orders file and reports 
     cwd: dirname(built?.outfile as string),
     timeoutSeconds: 30,
     memoryMb: 512,
-    env: { ...xray.environment, ...s3rver.environment, OUTPUT_BUCKET: outputBucket },
+    env: { AWS_XRAY_DAEMON_ADDRESS: xray.address, ...s3rver.environment, OUTPUT_BUCKET: outputBucket },
   })
   try {
     // Act
     const result = await fn.invoke(event)
     // Assess
+    const kb = (bytes = 0) => `${(bytes / 1024).toFixed(1)} KB`
     console.log(
-      `event-processing: ${built?.name} bundle ${(built?.bytes ?? 0) / 1000} kB minified, ${(built?.gzipBytes ?? 0) / 1000} kB min+gz`,
+      `event-processing: ${built?.name} ${kb(built?.bytes)} minified, ${kb(built?.gzipBytes)} min+gz, ${kb(built?.initBytes)} read at init`,
     )
     expect(others).toEqual([])
     expect(built).toMatchObject({ name: 'SummariseFunction', handler: 'handler.handler', duplicates: [] })
