@@ -115,8 +115,17 @@ describe('reading README commands', () => {
     'not a command',
     '```',
     '```sh deploy',
-    'sam deploy --guided',
+    'npx lamina build examples/api-backend',
     'cd examples/api-backend',
+    'sam deploy --guided',
+    'curl https://<api-id>.execute-api.<region>.amazonaws.com/books',
+    'npm start',
+    '```',
+    '```sh',
+    'sam local start-api',
+    'curl http://localhost:3000/books',
+    '```',
+    '```sh',
     'npm start',
     '```',
   ].join('\n')
@@ -126,18 +135,31 @@ describe('reading README commands', () => {
       'npx lamina build examples/api-backend',
       'npx lamina dev examples/api-backend --port 3000',
       "curl -s -X POST http://localhost:3000/books -d '{}'",
-      'sam deploy --guided',
+      'npx lamina build examples/api-backend',
       'cd examples/api-backend',
+      'sam deploy --guided',
+      'curl https://<api-id>.execute-api.<region>.amazonaws.com/books',
+      'npm start',
+      'sam local start-api',
+      'curl http://localhost:3000/books',
       'npm start',
     ])
   })
 
-  it('runs servers in the background, shows outside tools, and carries cd over', () => {
+  it('runs servers in the background, shows outside tools and placeholders, and carries cd over within a block', () => {
     const steps = readmeSteps(readme, repoRoot)
-    expect(steps.map((step) => step.kind)).toEqual(['run', 'server', 'run', 'shown', 'run', 'run'])
+    expect(steps.map((step) => step.kind)).toEqual([
+      ...['run', 'server', 'run'],
+      ...['run', 'run', 'shown', 'shown', 'run'],
+      ...['shown', 'shown'],
+      'run',
+    ])
     expect(steps[1]).toMatchObject({ port: 3000, portInCommand: true })
-    expect(steps[3]).toMatchObject({ tool: 'sam' })
     expect(steps[4]).toMatchObject({ cwd: repoRoot })
-    expect(steps[5]).toMatchObject({ cwd: join(repoRoot, 'examples/api-backend') })
+    expect(steps[5]).toMatchObject({ reason: 'needs sam' })
+    expect(steps[6]).toMatchObject({ reason: 'has a placeholder' })
+    expect(steps[7]).toMatchObject({ cwd: join(repoRoot, 'examples/api-backend') })
+    expect(steps[9]).toMatchObject({ reason: 'its block starts with a command that is not run' })
+    expect(steps[10]).toMatchObject({ cwd: repoRoot })
   })
 })

@@ -1,9 +1,10 @@
 // Reads the shell commands an example README tells a reader to type, so a test can type them.
 // The convention (examples/README.md says it for authors): every ```sh block is typed from the
-// repository root, line by line, in order; `cd` carries over to later lines as in a terminal; a
-// command that takes `--port N` is a server that keeps running in the background; lines for
-// tools that need an account or an install from outside npm (sam, aws, func, gcloud) are shown,
-// not run.
+// repository root, line by line, in order; `cd` carries over to the later lines of its block, as
+// in a terminal; a command that takes `--port N` is a server that keeps running in the
+// background. Shown but not run: lines for tools that need an account or an install from outside
+// npm (sam, aws, func, gcloud, or an npm script that runs one), a whole block that starts with
+// one (the lines after it talk to what it started), and lines with a <placeholder> to fill in.
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
@@ -13,16 +14,18 @@ export const outsideTools = ['sam', 'aws', 'func', 'gcloud'] as const
 export type Step =
   | { kind: 'run'; command: string; cwd: string; line: number }
   | { kind: 'server'; command: string; cwd: string; line: number; port: number; portInCommand: boolean }
-  | { kind: 'shown'; command: string; line: number; tool: string }
+  | { kind: 'shown'; command: string; line: number; reason: string }
 
 /** The ```sh blocks of a README as commands, continuation lines joined, comments dropped. */
-export function shellCommands(markdown: string): { command: string; line: number }[] {
-  const commands: { command: string; line: number }[] = []
+export function shellCommands(markdown: string): { command: string; line: number; block: number }[] {
+  const commands: { command: string; line: number; block: number }[] = []
+  let block = 0
   let inBlock = false
-  let pending: { command: string; line: number } | undefined
+  let pending: { command: string; line: number; block: number } | undefined
   for (const [index, text] of markdown.split('\n').entries()) {
     if (/^```/.test(text)) {
       inBlock = !inBlock && /^```sh\b/.test(text)
+      if (inBlock) block += 1
       continue
     }
     if (!inBlock) continue
@@ -30,7 +33,9 @@ export function shellCommands(markdown: string): { command: string; line: number
     if (pending === undefined && (trimmed === '' || trimmed.startsWith('#'))) continue
     const part = trimmed.endsWith('\\') ? trimmed.slice(0, -1).trimEnd() : trimmed
     pending =
-      pending === undefined ? { command: part, line: index + 1 } : { ...pending, command: `${pending.command} ${part}` }
+      pending === undefined
+        ? { command: part, line: index + 1, block }
+        : { ...pending, command: `${pending.command} ${part}` }
     if (!trimmed.endsWith('\\')) {
       commands.push(pending)
       pending = undefined
@@ -53,11 +58,21 @@ const portOf = (text: string) => /--port[ =](\d+)/.exec(text)?.[1]
 /** What the test does with each command of a README, typed from `root`. */
 export function readmeSteps(markdown: string, root: string): Step[] {
   let cwd = root
-  return shellCommands(markdown).map(({ command, line }): Step => {
-    const first = command.split(/\s+/)[0] as string
+  let block = 0
+  let blockShown = false
+  return shellCommands(markdown).map(({ command, line, block: blockOfLine }): Step => {
+    const first = blockOfLine !== block
+    if (first) {
+      block = blockOfLine
+      cwd = root
+    }
     const script = npmScript(command, cwd)
-    const tool = outsideTools.find((name) => first === name || new RegExp(`(^|[;&|]\\s*)${name}\\s`).test(script))
-    if (tool !== undefined) return { kind: 'shown', command, line, tool }
+    const word = command.split(/\s+/)[0] as string
+    const tool = outsideTools.find((name) => word === name || new RegExp(`(^|[;&|]\\s*)${name}\\s`).test(script))
+    if (first) blockShown = tool !== undefined
+    if (tool !== undefined) return { kind: 'shown', command, line, reason: `needs ${tool}` }
+    if (blockShown) return { kind: 'shown', command, line, reason: 'its block starts with a command that is not run' }
+    if (/<[A-Za-z][\w -]*>/.test(command)) return { kind: 'shown', command, line, reason: 'has a placeholder' }
     const typedIn = cwd
     const cd = /^cd (\S+)$/.exec(command)
     if (cd) cwd = resolve(cwd, cd[1] as string)
