@@ -2,6 +2,7 @@
 // its Handler names, and each bundle (not the sources) runs in the local runtime (a Runtime API
 // emulator and a child process per function, as Lambda runs them) against the stand-ins, through
 // the same flow as on AWS: stock set, an order placed, its event delivered, the stock read.
+import { rm } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { type BuiltFunction, buildFunctions, startLocalFunction } from '@lamina/local'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -13,11 +14,14 @@ type LocalFunction = Awaited<ReturnType<typeof startLocalFunction>>
 let services: Services
 let built: BuiltFunction[]
 const running = new Map<string, LocalFunction>()
+const outdir = join(repoRoot, '.tmp', `microservices-bundles-${process.pid}`)
 
 beforeAll(async () => {
   await ensurePackagesBuilt()
   services = await startServices()
-  built = await buildFunctions({ target: 'examples/microservices', cwd: repoRoot })
+  // The template's own build folder is .lamina/build; this run writes to a folder of its own, so
+  // it never races a `lamina build` of the example, and removes it afterwards.
+  built = await buildFunctions({ target: 'examples/microservices', cwd: repoRoot, outdir })
   for (const fn of built) {
     running.set(
       fn.name,
@@ -30,11 +34,12 @@ beforeAll(async () => {
       }),
     )
   }
-}, 240_000)
+}, 5 * 60_000)
 
 afterAll(async () => {
   for (const fn of running.values()) await fn.close()
   await services?.stop()
+  await rm(outdir, { recursive: true, force: true })
 })
 
 const http = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
@@ -68,9 +73,8 @@ describe('the bundles lamina build writes', () => {
     // Assess
     for (const fn of built) {
       const { CodeUri, Handler } = Resources[fn.name].Properties
-      expect(relative(join(repoRoot, 'examples/microservices'), fn.outfile)).toBe(
-        join(CodeUri, `${Handler.slice(0, Handler.lastIndexOf('.'))}.mjs`),
-      )
+      expect(CodeUri).toBe(`.lamina/build/${fn.name}`)
+      expect(relative(outdir, fn.outfile)).toBe(join(fn.name, `${Handler.slice(0, Handler.lastIndexOf('.'))}.mjs`))
     }
     expect(built.map((fn) => fn.name).sort()).toEqual(['InventoryFunction', 'OrdersFunction', 'StockFunction'])
     expect(answer(restocked)).toEqual({ status: 200, body: { sku: 'lamina-mug', available: 10 } })
