@@ -67,7 +67,8 @@ export function createRollupHandler(options: RollupOptions = {}) {
     .use(clients({ db: options.client ?? documentClient }))
     .handler(async (_event, context, { signal }) => {
       const db = context.clients.db
-      if (seed) {
+      // Under the lease, so no run reads the backlog while another is still writing it.
+      const writeDemoBacklog = async () => {
         const written = await seedDemoBacklog(db, tableName, now(), signal)
         if (written > 0) context.logger.info('demo backlog written', { records: written })
       }
@@ -77,6 +78,7 @@ export function createRollupHandler(options: RollupOptions = {}) {
         now,
         remainingMs: () => context.getRemainingTimeInMillis(),
         reserveMs: guardMarginMs + itemBudgetMs,
+        ...(seed ? { prepare: writeDemoBacklog } : {}),
       })
       context.metrics.addMetric('ItemsProcessed', MetricUnit.Count, outcome.processed)
       context.metrics.addMetric('BacklogDrained', MetricUnit.Count, outcome.reason === 'drained' ? 1 : 0)

@@ -33,10 +33,12 @@ export interface RunOptions {
   reserveMs: number
   /** Records read per query. */
   pageSize?: number
+  /** Runs once this run holds the lease, before the first read (the demo backlog is written here). */
+  prepare?: () => Promise<unknown>
 }
 
 export async function runBacklog(options: RunOptions): Promise<RunOutcome> {
-  const { store, owner, now, remainingMs, reserveMs, pageSize = 25 } = options
+  const { store, owner, now, remainingMs, reserveMs, pageSize = 25, prepare } = options
   if (remainingMs() <= reserveMs) return { reason: 'deadline', processed: 0, checkpoint: undefined }
 
   // The lease ends when this invocation must have ended: a run that crashes holds it no longer.
@@ -62,6 +64,7 @@ export async function runBacklog(options: RunOptions): Promise<RunOutcome> {
   })
 
   const work = async (): Promise<RunOutcome> => {
+    await prepare?.()
     for (;;) {
       if (remainingMs() <= reserveMs) return stop('deadline')
       const page = await store.pending(lastKey, pageSize)

@@ -44,7 +44,7 @@ export async function writeUsageRecords(
   }
 }
 
-export const demoBacklogSize = 1000
+export const demoBacklogSize = 500
 
 /**
  * The demo backlog: `demoBacklogSize` records over eight accounts, written once per table (a

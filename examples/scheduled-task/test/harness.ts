@@ -2,7 +2,7 @@
 // a simulated clock that each DynamoDB call advances (so "this call took 800 ms" needs no real
 // waiting), contexts whose deadline reads that clock, and a way to make a run crash after its
 // n-th call, as a process killed half-way would.
-import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import { createContext } from '@lamina/testing'
 import type { Context } from 'aws-lambda'
@@ -140,20 +140,7 @@ export async function startHarness(): Promise<Harness> {
     db: documentClient(admin),
     async newTable() {
       const name = `usage-${++tables}`
-      await admin.send(
-        new CreateTableCommand({
-          TableName: name,
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [
-            { AttributeName: 'pk', AttributeType: 'S' },
-            { AttributeName: 'sk', AttributeType: 'S' },
-          ],
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'sk', KeyType: 'RANGE' },
-          ],
-        }),
-      )
+      await dynalite.createTable({ name, partitionKey: 'pk', sortKey: 'sk' }) // as template.yaml declares it
       return name
     },
     controlled(control) {

@@ -176,7 +176,7 @@ describe('the demo backlog', () => {
       now: clock.now,
       seedDemoBacklog: true,
     })
-    control.costs = [1000] // 41 writes of 1 s each: no time left to process anything after them
+    control.costs = [1000] // 21 writes of 1 s each: no time left to process anything after them
 
     // Act: a first run, then seeding again.
     const first = await observe(() => handler(events.scheduled(), contextWithDeadline(clock, 10_000)))
@@ -186,7 +186,13 @@ describe('the demo backlog', () => {
     expect(first.lines).toEqual(
       expect.arrayContaining([expect.objectContaining({ message: 'demo backlog written', records: demoBacklogSize })]),
     )
-    expect(first.outcome).toEqual({ reason: 'deadline', processed: 0, checkpoint: undefined })
+    expect(first.outcome).toEqual({
+      reason: 'deadline',
+      processed: 0,
+      checkpoint: undefined,
+      totalProcessed: 0,
+      leaseReleased: true,
+    })
     expect(again).toBe(0)
     const { Count } = await harness.db.send(
       new QueryCommand({
