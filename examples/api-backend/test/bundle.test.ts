@@ -41,7 +41,7 @@ test('the bundle lamina build writes for ApiFunction adds and lists a book in th
   console.log(`api-backend ApiFunction bundle: ${kb(built.bytes)} minified, ${kb(built.gzipBytes)} min+gz`)
   // Where the template's CodeUri and Handler look for it.
   const { CodeUri, Handler } = templateResources().ApiFunction?.Properties ?? {}
-  expect(join('.lamina/build', relative(outdir, built.outfile))).toBe(join(String(CodeUri), 'api.mjs'))
+  expect(join('.lamina/build', relative(outdir, built.outfile))).toBe(join(String(CodeUri), 'handler.mjs'))
   expect(built.handler).toBe(Handler)
   expect(built.duplicates).toEqual([])
   const fn = await startLocalFunction({

@@ -19,7 +19,7 @@ export interface BooksApi {
   dynalite: Dynalite
   secretsManager: SecretsManagerServer
   output: CapturedOutput
-  handler: typeof import('../../src/api.ts').handler
+  handler: typeof import('../../src/handler.ts').handler
   /** One request through the handler; the body parsed when it is JSON. */
   request(input: Request): Promise<Answer>
   /** Deletes every item, between property runs. */
@@ -62,7 +62,7 @@ export async function startBooksApi(extraEnv: Record<string, string> = {}): Prom
   })
   // Everything Powertools writes (logs, EMF documents) is kept for the assertions.
   const output = captureOutput()
-  const { handler } = await import('../../src/api.ts')
+  const { handler } = await import('../../src/handler.ts')
 
   const request = async ({ method, path, body, query, headers = {}, key }: Request): Promise<Answer> => {
     const sendKey = key ?? method !== 'GET'
