@@ -12,7 +12,6 @@ import { phases, validate } from './validate.js'
 type LiveRequest = InvocationRequest<any, any, any> & Request
 type Hook = (request: Request) => unknown
 export type Handler = (event: unknown, context: unknown, options: Request) => unknown
-type MaybePromise = unknown
 
 export const noHandler = '[lamina] No handler, so every invocation fails: end the chain with .handler(fn).'
 
@@ -38,6 +37,9 @@ export function createChain(hooks: LifecycleHooks | undefined, handler: Handler)
   // Middlewares' hooks split by phase, indexed by registration order; a hole means "no such hook".
   const lists = phases.map((): (Hook | undefined)[] => [])
   const [before, after, onError, cleanup] = lists as [Hook[], Hook[], Hook[], Hook[]]
+  // One past the last middleware with a cleanup: cleanup starts there, not at every hole above it.
+  // Never past the middlewares added, so it also caps what the before phase reached.
+  let cleanupEnd = 0
 
   // Missing event or context default to {}, as in Middy, so hooks can read properties safely.
   const invoke = (event: unknown = {}, context: unknown = {}): Promise<unknown> => {
@@ -47,6 +49,12 @@ export function createChain(hooks: LifecycleHooks | undefined, handler: Handler)
     hooks?.invocationStart?.(request)
     // Promise.resolve returns our own promises as they are: no extra hop on the async path.
     return Promise.resolve(walk(request, 0))
+  }
+
+  /** The handler as the main line's middle step. The request itself is its options object: `.signal` stays lazy. */
+  const main: Hook = (request) => {
+    hooks?.handlerStart?.(request)
+    return handler(request.event, request.context, request)
   }
 
   const chain = Object.assign(invoke, {
@@ -61,6 +69,8 @@ export function createChain(hooks: LifecycleHooks | undefined, handler: Handler)
         if (typeof place === 'function') place(middlewares, names, name)
         middlewares.push(item)
         names.push(name)
+        // Stryker disable next-line ConditionalExpression: always moving it only visits more empty slots
+        if (item.cleanup) cleanupEnd = names.length
         // Taken out of the object and called as plain functions, as Middy does: no hook relies on
         // `this`. With lifecycle hooks, each is wrapped once here, so plain chains pay nothing.
         phases.forEach((phase, index) => {
@@ -80,51 +90,37 @@ export function createChain(hooks: LifecycleHooks | undefined, handler: Handler)
 
   /**
    * Walks the main line from `position`: before hooks (0 … n−1, in order), the handler (n), then
-   * after hooks (n+1 … 2n, in reverse). Runs synchronously until a hook or the handler returns a
-   * thenable, then continues from the next position once it settles. An early answer or an error
-   * goes to cleanup for the middlewares the before phase reached.
+   * after hooks (n+1 … 2n, in reverse). Runs synchronously until a step returns a thenable, then
+   * continues from the next position once it settles. An early answer or an error at `position`
+   * goes to cleanup for the middlewares the before phase reached: those up to `position`.
    */
-  function walk(request: LiveRequest, position: number): MaybePromise {
+  function walk(request: LiveRequest, position: number): unknown {
     const count = names.length
     try {
       for (; position <= 2 * count; position++) {
-        if (position === count) {
-          hooks?.handlerStart?.(request)
-          // The request itself is the options object: `.signal` stays lazy and nothing is allocated.
-          const response = handler(request.event, request.context, request)
-          if (isThenable(response)) {
-            return request.settle(response).then(
-              (value) => handled(request, value, position),
-              (error) => fail(request, count, error),
-            )
-          }
-          handled(request, response)
-          continue
-        }
-        // Stryker disable next-line EqualityOperator: position === count is the handler's step, taken above
-        const hook = position < count ? before[position] : after[2 * count - position]
+        const hook = position < count ? before[position] : position > count ? after[2 * count - position] : main
         if (hook === undefined) continue
         const result = hook(request)
         if (isThenable(result)) {
           return request.settle(result).then(
-            (value) =>
-              answered(request, value) ? finish(request, reached(position, count)) : walk(request, position + 1),
-            (error) => fail(request, reached(position, count), error),
+            (value) => (ends(request, position, value) ? finish(request, position) : walk(request, position + 1)),
+            (error) => fail(request, position, error),
           )
         }
-        if (answered(request, result)) return finish(request, reached(position, count))
+        if (ends(request, position, result)) return finish(request, position)
       }
     } catch (error) {
-      return fail(request, reached(position, count), error)
+      return fail(request, position, error)
     }
-    return finish(request, count)
+    return finish(request, position)
   }
 
-  /** The handler's result is the response; with `position`, the walk goes on from after it. */
-  function handled(request: LiveRequest, response: unknown, position?: number): MaybePromise {
-    request.response = response
+  /** Whether the step at `position`, which gave `value`, ends the main line: the handler's never does. */
+  function ends(request: LiveRequest, position: number, value: unknown): boolean {
+    if (position !== names.length) return answered(request, value)
+    request.response = value
     hooks?.handlerEnd?.(request)
-    return position === undefined || walk(request, position + 1)
+    return false
   }
 
   /**
@@ -133,7 +129,7 @@ export function createChain(hooks: LifecycleHooks | undefined, handler: Handler)
    * error replaces the old one, keeps it as its cause, and the remaining onError hooks still
    * run, so a failing observer cannot take an outer error mapper's answer away.
    */
-  async function fail(request: LiveRequest, reached: number, error: unknown): Promise<unknown> {
+  async function fail(request: LiveRequest, position: number, error: unknown): Promise<unknown> {
     try {
       takeError(request, error)
       // Stryker disable next-line ArithmeticOperator: starting past the end only visits empty slots
@@ -153,7 +149,7 @@ export function createChain(hooks: LifecycleHooks | undefined, handler: Handler)
       }
       if (request.response === undefined) throw request.error
     } finally {
-      await finish(request, reached)
+      await finish(request, position)
     }
     return request.response
   }
@@ -182,21 +178,13 @@ export function createChain(hooks: LifecycleHooks | undefined, handler: Handler)
     }).finally(() => clearTimeout(timer))
   }
 
-  /** Cleanup, then the end of the invocation; returns the response (or a promise of it). */
-  function finish(request: LiveRequest, reached: number): MaybePromise {
-    const cleaning = runCleanup(request, reached)
-    return cleaning ? cleaning.then(() => end(request)) : end(request)
-  }
-
-  function end(request: LiveRequest): unknown {
-    request.dispose()
-    hooks?.invocationEnd?.(request)
-    return request.response
-  }
-
-  /** Runs cleanup hooks from `from - 1` down to 0; goes async only at the first thenable. */
-  function runCleanup(request: LiveRequest, from: number): Promise<void> | undefined {
-    for (let index = from - 1; index >= 0; index--) {
+  /**
+   * Cleanup, in reverse, for the middlewares the before phase reached when the step at `position`
+   * ended the main line (all of them once it passed the handler), then the end of the invocation.
+   * Returns the response, or a promise of it from the first cleanup that returns a thenable.
+   */
+  function finish(request: LiveRequest, position: number): unknown {
+    for (let index = Math.min(position + 1, cleanupEnd) - 1; index >= 0; index--) {
       const hook = cleanup[index]
       if (hook === undefined) continue
       try {
@@ -204,13 +192,15 @@ export function createChain(hooks: LifecycleHooks | undefined, handler: Handler)
         if (isThenable(result)) {
           return bounded(request, 'cleanup', index, result)
             .then(undefined, (error) => reportFailure(request, 'cleanup', index, error))
-            .then(() => runCleanup(request, index))
+            .then(() => finish(request, index - 1))
         }
       } catch (error) {
         reportFailure(request, 'cleanup', index, error)
       }
     }
-    return undefined
+    request.dispose()
+    hooks?.invocationEnd?.(request)
+    return request.response
   }
 
   /**
@@ -225,9 +215,6 @@ export function createChain(hooks: LifecycleHooks | undefined, handler: Handler)
 
   return chain
 }
-
-/** Middlewares whose `before` ran when the step at `position` ends the main line (no closure per walk). */
-const reached = (position: number, count: number) => Math.min(position + 1, count)
 
 /**
  * Middy's two ways to answer early: a hook returns anything but `undefined`, or sets

@@ -7,8 +7,8 @@ import { Deadline } from './deadline.js'
  * shared with an invocation running at the same time.
  */
 export class InvocationRequest<TEvent = unknown, TContext = Context, TResponse = unknown> {
-  response: TResponse | undefined = undefined
-  error: unknown = undefined
+  response: TResponse | undefined
+  error: unknown
   #internal: Record<string, unknown> | undefined
   // A guard's deadline (GuardedDeadline, maybe from another copy of core) races what is awaited.
   #deadline: (Deadline & { settle?<T>(value: PromiseLike<T>): PromiseLike<T> }) | undefined

@@ -40,6 +40,79 @@ describe('request.signal', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 
+  test('an invocation that ends in the turn it read the signal never starts the deadline timer', async () => {
+    // Prepare: a stack that reads the signal and answers without waiting on anything
+    const setTimer = vi.spyOn(globalThis, 'setTimeout')
+    const handler = wrap(async () => 'ok').use({ before: (request) => void request.signal })
+    // Act
+    const answer = await handler({}, createContext({ timeoutMs: 10_000 }))
+    // Assess: no setTimeout was paid for, and nothing is left pending
+    expect(answer).toBe('ok')
+    expect(setTimer).not.toHaveBeenCalled()
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  test('one that outlives its turn arms the timer for the deadline read afresh, so it aborts on time', async () => {
+    // Prepare: time passes between the read and the end of the turn (the second reading is lower)
+    const readings = [1000, 400]
+    const context = { getRemainingTimeInMillis: () => readings.shift() ?? 0 } as never
+    let signal: AbortSignal | undefined
+    let release: () => void = () => undefined
+    const handler = wrap(() => new Promise<string>((resolve) => (release = () => resolve('done')))).use({
+      before: (request) => {
+        signal = request.signal
+      },
+    })
+    // Act
+    const outcome = handler({}, context)
+    await vi.advanceTimersByTimeAsync(399)
+    const early = signal?.aborted
+    await vi.advanceTimersByTimeAsync(1)
+    // Assess: the deadline came from the second reading, not the first
+    expect(early).toBe(false)
+    expect(signal?.aborted).toBe(true)
+    expect(signal?.reason).toBeInstanceOf(TimeoutError)
+    release()
+    expect(await outcome).toBe('done')
+  })
+
+  test('a deadline that passes before the turn ends aborts when the turn ends', async () => {
+    const readings = [1000, 0]
+    const context = { getRemainingTimeInMillis: () => readings.shift() ?? 0 } as never
+    let signal: AbortSignal | undefined
+    let release: () => void = () => undefined
+    const handler = wrap(() => new Promise<string>((resolve) => (release = () => resolve('done')))).use({
+      before: (request) => {
+        signal = request.signal
+      },
+    })
+    const outcome = handler({}, context)
+    const duringTurn = signal?.aborted
+    await vi.advanceTimersByTimeAsync(0)
+    expect(duringTurn).toBe(false)
+    expect(signal?.aborted).toBe(true)
+    release()
+    expect(await outcome).toBe('done')
+  })
+
+  test('a deadline that goes away before the turn ends never aborts', async () => {
+    const readings: unknown[] = [1000, undefined]
+    const context = { getRemainingTimeInMillis: () => readings.shift() } as never
+    let signal: AbortSignal | undefined
+    let release: () => void = () => undefined
+    const handler = wrap(() => new Promise<string>((resolve) => (release = () => resolve('done')))).use({
+      before: (request) => {
+        signal = request.signal
+      },
+    })
+    const outcome = handler({}, context)
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(signal?.aborted).toBe(false)
+    expect(vi.getTimerCount()).toBe(0)
+    release()
+    expect(await outcome).toBe('done')
+  })
+
   test('the handler’s { signal } is the same lazy signal', async () => {
     let fromHook: AbortSignal | undefined
     let fromHandler: AbortSignal | undefined
