@@ -145,35 +145,47 @@ describe('the lease', () => {
     expect(await totals(harness.db, table)).toEqual(expectedTotals(records))
   })
 
-  it('a run that outlived its lease stops at its next checkpoint, applying nothing twice', async () => {
-    // Prepare: the slow run is held before its second record's effect, past its own deadline.
+  it('a run that outlived its lease stops at its next checkpoint; the run holding the lease goes on, nothing applied twice', async () => {
+    // Prepare: the slow run has applied the first record and is held before its checkpoint,
+    // past its own deadline; the next run takes the expired lease and is held at the same point.
     const { table, records, keys, clock, instance } = await setUp(5)
+    const isCheckpointAt = (key: string) => (call: { operation: string; input: Record<string, any> }) =>
+      call.operation === 'UpdateItem' && call.input.ExpressionAttributeValues?.[':to']?.S === key
     const slow = instance()
-    const held = slow.control.hold(isEffect(keys[1] as string))
+    const slowHeld = slow.control.hold(isCheckpointAt(keys[0] as string))
     const slowContext = contextWithDeadline(clock, 20_000)
-
-    // Act: the next scheduled run takes the expired lease and drains; then the slow run wakes up.
     const slowRun = slow.handler(events.scheduled(), slowContext)
-    await held.reached
+    await slowHeld.reached
     clock.advance(fiveMinutes)
     const next = instance()
-    const nextOutcome = await next.handler(events.scheduled(), contextWithDeadline(clock, 20_000))
-    held.release()
-    const slowOutcome = await slowRun
+    const nextHeld = next.control.hold(isCheckpointAt(keys[0] as string))
+    const nextRun = next.handler(events.scheduled(), contextWithDeadline(clock, 20_000))
+    await nextHeld.reached
 
-    // Assess
-    expect(nextOutcome).toMatchObject({ reason: 'drained', processed: 4, checkpoint: keys.at(-1) })
+    // Act: the slow run wakes up first and tries to move the checkpoint; then the next run.
+    slowHeld.release()
+    const slowOutcome = await slowRun
+    nextHeld.release()
+    const nextOutcome = await nextRun
+
+    // Assess: the checkpoint write checks the lease, so the stale run stopped and the holder went on.
     expect(slowOutcome).toEqual({
       reason: 'lease-lost',
-      processed: 1,
-      checkpoint: keys[0],
-      nextKey: keys[1],
-      totalProcessed: 1,
+      processed: 0,
+      checkpoint: undefined,
+      nextKey: keys[0],
+      totalProcessed: 0,
     })
     expect(linesOf(slowContext.awsRequestId)).toEqual([
-      expect.objectContaining({ level: 'WARN', reason: 'lease-lost', checkpoint: keys[0] }),
+      expect.objectContaining({
+        level: 'WARN',
+        message: 'usage roll-up stopped: its lease was taken over, the run holding it continues',
+        reason: 'lease-lost',
+      }),
     ])
-    expect([...slow.control.applied(), ...next.control.applied()].sort()).toEqual(keys)
+    expect(nextOutcome).toMatchObject({ reason: 'drained', processed: 5, checkpoint: keys.at(-1) })
+    expect(next.control.calls.filter(isEffect(keys[0] as string))).toEqual([expect.objectContaining({ ok: false })])
+    expect([...slow.control.applied(), ...next.control.applied()]).toEqual(keys)
     expect(await totals(harness.db, table)).toEqual(expectedTotals(records))
     expect(await jobState(harness.db, table)).toMatchObject({ checkpoint: keys.at(-1), processed: 5 })
   })
