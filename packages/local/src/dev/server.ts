@@ -114,9 +114,19 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const standIns: StandIns = await startStandIns(dir, {
     ...(template.resources ? { resources: template.resources } : {}),
     functions: () => template.functions,
+    // A delivery nobody awaits (an object a function wrote, a function's own event) must not fail
+    // the process: what went wrong is printed instead.
     deliverToQueue: (queue, body, label) =>
-      deliverToQueue(template.functions, running, record, print, { queue, body, label }),
-    deliverEvent: async (fn, rule, event) => record(await invokeEvent(running(fn), fn, rule, event)),
+      deliverToQueue(template.functions, running, record, print, { queue, body, label }).catch((error: Error) => {
+        print(`${label} → not delivered (${error.message})`)
+        return []
+      }),
+    deliverEvent: (fn, rule, event) =>
+      invokeEvent(running(fn), fn, rule, event).then(record, (error: Error) => {
+        print(
+          `EventBridge ${event.source} ${event['detail-type']} → rule ${rule.name} → not delivered (${error.message})`,
+        )
+      }),
     print,
   })
 

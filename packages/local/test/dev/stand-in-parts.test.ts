@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { afterEach, describe, expect, it } from 'vitest'
 import { proxyS3 } from '../../src/dev/s3-route.js'
@@ -14,6 +15,7 @@ import { startStandIns } from '../../src/dev/stand-ins.js'
 import type { FunctionSpec } from '../../src/dev/template.js'
 import { exampleFolder, startTestServer } from './support/dev-server.js'
 
+const fixture = fileURLToPath(new URL('../fixtures/aws-stand-ins/', import.meta.url))
 const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup()
@@ -146,6 +148,53 @@ Resources:
     // Assess
     expect(error?.message).toMatch(/^function Fn: the Pattern of rule FnAny uses source: the "wildcard" operator/)
     expect(server.template.functions[0]?.rules).toEqual([{ name: 'FnAny', bus: 'default', pattern: { source: ['a'] } }])
+  })
+})
+
+describe('what every function gets, and a delivery that cannot run', () => {
+  it("hands each function the stand-ins' endpoints and credentials; a failed delivery is a line, not a crash", async () => {
+    // Prepare: a runtime whose functions record their variables and cannot be invoked
+    const envs = new Map<string, Record<string, string>>()
+    const server = await startTestServer({
+      dir: fixture,
+      startFunction: async (options) => {
+        envs.set(options.functionName as string, options.env ?? {})
+        return {
+          invoke: () => Promise.reject(new Error('the process is gone')),
+          restart: async () => {},
+          close: async () => {},
+        }
+      },
+    })
+    cleanups.push(server.close)
+    const endpoint = (name: string) =>
+      server.lines.join('\n').match(new RegExp(`stand-in: ${name} on (http://127\\.0\\.0\\.1:\\d+)`))?.[1]
+    // Act
+    const put = await fetch(`${server.url}/_lamina/s3/uploads/in/a.txt`, { method: 'PUT', body: 'a' })
+    const published = await putEvents(
+      endpoint('EventBridge') as string,
+      JSON.stringify({
+        Entries: [{ Source: 'shop.orders', DetailType: 'OrderPlaced', Detail: '{"total":1}', EventBusName: 'Bus' }],
+      }),
+    )
+    // Assess
+    expect(envs.get('PublishFunction')).toMatchObject({
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint('DynamoDB'),
+      AWS_ENDPOINT_URL_S3: endpoint('S3'),
+      AWS_ENDPOINT_URL_EVENTBRIDGE: `${endpoint('EventBridge')}/from/PublishFunction`,
+      AWS_ACCESS_KEY_ID: 'lamina-local',
+      AWS_SECRET_ACCESS_KEY: 'lamina-local',
+      AWS_REGION: 'us-east-1',
+      BUS: 'Bus',
+    })
+    expect(await put.json()).toMatchObject({ key: 'in/a.txt', delivered: [] })
+    expect(await published.json()).toMatchObject({ FailedEntryCount: 0 })
+    expect(server.lines).toEqual(
+      expect.arrayContaining([
+        'S3 uploads/in/a.txt → SQS UploadsQueue → not delivered (the process is gone)',
+        'EventBridge shop.orders OrderPlaced → rule OrderPlacedFunctionPlaced → not delivered (the process is gone)',
+      ]),
+    )
   })
 })
 
