@@ -15,7 +15,9 @@ const leftHand = { isbn: '9780441478125', title: 'The Left Hand of Darkness', au
 const add = (book: Record<string, unknown>) => api.request({ method: 'POST', path: '/books', body: book })
 
 describe('POST /books', () => {
-  test('adds a book: 201, its location, version 1', async () => {
+  test('adds a book: 201, its location, version 1; one log line and one metrics document say so', async () => {
+    // Prepare
+    const seen = api.output.records().length
     // Act
     const created = await add(leftHand)
     // Assess
@@ -24,6 +26,14 @@ describe('POST /books', () => {
     expect(created.body).toMatchObject({ ...leftHand, version: 1 })
     expect(created.body.createdAt).toBe(created.body.updatedAt)
     expect(Object.keys(created.body)).not.toContain('collection') // storage keys stay in the table
+    const written = api.output.records().slice(seen)
+    expect(written.filter((line) => line.message === 'book added')).toEqual([
+      expect.objectContaining({ level: 'INFO', service: 'books-api', isbn: leftHand.isbn }),
+    ])
+    // (The first invocation also writes Powertools' own ColdStart document.)
+    expect(written.filter((line) => line._aws?.CloudWatchMetrics && line.ColdStart === undefined)).toEqual([
+      expect.objectContaining({ BooksAdded: 1, Errors: 0 }),
+    ])
   })
 
   test('the same ISBN again is a 409, and the first book is left as it was', async () => {
