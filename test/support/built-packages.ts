@@ -66,6 +66,20 @@ function removal(file: string): Promise<void> {
   })
 }
 
+/**
+ * Resolves when process `pid` has gone. A process gives no event another one can wait on, so this
+ * looks every half second; it only runs while a test waits for another process's build.
+ */
+function exitOf(pid: number): { done: Promise<void>; stop(): void } {
+  let timer: NodeJS.Timeout | undefined
+  const done = new Promise<void>((resolve) => {
+    timer = setInterval(() => {
+      if (!isAlive(pid)) resolve()
+    }, 500)
+  }).finally(() => clearInterval(timer))
+  return { done, stop: () => clearInterval(timer) }
+}
+
 /** Runs `task` while holding .tmp/build.lock, shared by every test process of this checkout. */
 async function withBuildLock(task: () => Promise<void>): Promise<void> {
   const lock = join(repoRoot, '.tmp', 'build.lock')
@@ -81,7 +95,12 @@ async function withBuildLock(task: () => Promise<void>): Promise<void> {
       const holder = Number(await readFile(lock, 'utf8').catch(() => ''))
       // A holder that died (or had not written its pid yet) leaves the lock to the next taker.
       if (holder > 0 && !isAlive(holder)) await rm(lock, { force: true })
-      else await removal(lock)
+      else if (holder > 0) {
+        // The holder may die while this one waits (a killed test run): then the lock is stale.
+        const holderExit = exitOf(holder)
+        await Promise.race([removal(lock), holderExit.done])
+        holderExit.stop()
+      } else await removal(lock)
     }
   }
   try {
