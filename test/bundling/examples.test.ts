@@ -2,6 +2,7 @@
 // and run in its own process: one copy of each package in the bundle (two copies of @lamina/core
 // made timeoutGuard() answer 500 to everything), and every middleware working.
 import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,6 +11,7 @@ import { events, lambdaEnvironmentDefaults, startXRayDaemon, type XRayDaemon } f
 import type { Metafile } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cleanEnv, ensurePackagesBuilt, repoRoot } from '../support/built-packages.ts'
+import { functionsOf, parseSamTemplate } from '../support/sam-template.ts'
 import { type SecretsManagerServer, startSecretsManagerServer } from '../support/secrets-manager-server.ts'
 import { bundleForLambda, duplicatedPackages, packageCopies } from './bundle.ts'
 
@@ -39,10 +41,16 @@ beforeAll(async () => {
   workdir = await mkdtemp(join(tmpdir(), 'lamina-bundling-'))
   for (const example of await readdir(examplesDir)) {
     const exampleDir = join(examplesDir, example)
-    // Outside the repo, so the bundle cannot lean on the repo's node_modules at run time.
-    const outfile = join(workdir, example, 'dist', 'index.mjs')
-    metafiles.set(example, await bundleForLambda(exampleDir, 'src/handler.ts', outfile))
-    bundles.set(example, outfile)
+    if (!existsSync(join(exampleDir, 'template.yaml'))) continue
+    // Every function of the template, from the source its Metadata.Lamina.Entry names.
+    const template = parseSamTemplate(await readFile(join(exampleDir, 'template.yaml'), 'utf8'))
+    for (const fn of functionsOf(template)) {
+      const entry = String((fn.metadata.Lamina as { Entry?: string } | undefined)?.Entry ?? 'src/handler.ts')
+      // Outside the repo, so the bundle cannot lean on the repo's node_modules at run time.
+      const outfile = join(workdir, example, fn.id, 'index.mjs')
+      metafiles.set(`${example}/${fn.id}`, await bundleForLambda(exampleDir, entry, outfile))
+      if (entry === 'src/handler.ts') bundles.set(example, outfile)
+    }
   }
 }, 5 * 60_000)
 
@@ -51,7 +59,7 @@ afterAll(async () => {
 })
 
 async function runBundle(example: string, invocations: Invocation[], env: Record<string, string>): Promise<Outcome> {
-  const folder = join(workdir, example)
+  const folder = join(bundles.get(example)!, '..')
   await writeFile(join(folder, 'invocations.json'), JSON.stringify(invocations))
   const resultsFile = join(folder, 'results.json')
   const { stdout, stderr } = await run(
@@ -73,12 +81,13 @@ describe('each example bundled with esbuild from its folder in the repo', () => 
   })
 
   it('holds one copy of every package, @lamina/core from its build', async () => {
-    for (const [example, metafile] of metafiles) {
+    for (const [fn, metafile] of metafiles) {
+      const example = fn.split('/')[0] as string
       // Act
       const copies = packageCopies(metafile, join(examplesDir, example))
       // Assess
-      expect(duplicatedPackages(copies), `${example}: packages bundled twice`).toEqual({})
-      expect([...(copies.get('@lamina/core') ?? [])], `${example}: @lamina/core`).toEqual([
+      expect(duplicatedPackages(copies), `${fn}: packages bundled twice`).toEqual({})
+      expect([...(copies.get('@lamina/core') ?? [])], `${fn}: @lamina/core`).toEqual([
         join(repoRoot, 'packages/core/dist'),
       ])
     }

@@ -2,7 +2,10 @@
 // types it, from the repository root after `npm ci`, in order, and must succeed. Servers
 // (`npx lamina dev … --port 3000`) run in the background on a free port, put in place of the
 // README's port in every later line; commands for outside tools (sam, aws, func, gcloud) are
-// only shown. The parsing rules are tested at the end.
+// only shown. `npm run build` at the root (a fresh clone's first step: `npx lamina` and the examples
+// use the packages' builds) is run through ensurePackagesBuilt, which builds under the lock that
+// keeps parallel test processes from reading a dist/ being rewritten. The parsing rules are tested
+// at the end.
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
@@ -81,6 +84,10 @@ describe.each(readmes)('%s', (readme) => {
           const port = step.portInCommand ? await freePort() : step.port
           ports.set(step.port, port)
           servers.push(await startServer(local(step.command), step.cwd, port))
+          continue
+        }
+        if (step.command.replace(/\s+#.*$/, '') === 'npm run build' && step.cwd === repoRoot) {
+          await ensurePackagesBuilt()
           continue
         }
         const { code, output } = await run(local(step.command), step.cwd)
