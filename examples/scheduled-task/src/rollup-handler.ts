@@ -82,8 +82,9 @@ export function createRollupHandler(options: RollupOptions = {}) {
       })
       context.metrics.addMetric('ItemsProcessed', MetricUnit.Count, outcome.processed)
       context.metrics.addMetric('BacklogDrained', MetricUnit.Count, outcome.reason === 'drained' ? 1 : 0)
-      const log = outcome.reason === 'lease-lost' ? context.logger.warn : context.logger.info
-      log.call(context.logger, stopMessages[outcome.reason], {
+      // One line per run: where it stopped and why. Outliving a lease should not happen on Lambda: WARN.
+      const level = outcome.reason === 'lease-lost' ? 'warn' : 'info'
+      context.logger[level](stopMessages[outcome.reason], {
         ...outcome,
         remainingMs: context.getRemainingTimeInMillis(),
       })
