@@ -51,12 +51,6 @@ export function createChain(hooks: LifecycleHooks | undefined, handler: Handler)
     return Promise.resolve(walk(request, 0))
   }
 
-  /** The handler as the main line's middle step. The request itself is its options object: `.signal` stays lazy. */
-  const main: Hook = (request) => {
-    hooks?.handlerStart?.(request)
-    return handler(request.event, request.context, request)
-  }
-
   const chain = Object.assign(invoke, {
     use(middleware: AnyMiddleware | readonly AnyMiddleware[]) {
       const list = Array.isArray(middleware) ? middleware : [middleware]
@@ -97,22 +91,40 @@ export function createChain(hooks: LifecycleHooks | undefined, handler: Handler)
   function walk(request: LiveRequest, position: number): unknown {
     const count = names.length
     try {
-      for (; position <= 2 * count; position++) {
-        const hook = position < count ? before[position] : position > count ? after[2 * count - position] : main
+      // A call site per phase: each sees fewer different hooks, so the engine calls them faster.
+      for (; position < count; position++) {
+        const hook = before[position]
         if (hook === undefined) continue
         const result = hook(request)
-        if (isThenable(result)) {
-          return request.settle(result).then(
-            (value) => (ends(request, position, value) ? finish(request, position) : walk(request, position + 1)),
-            (error) => fail(request, position, error),
-          )
-        }
-        if (ends(request, position, result)) return finish(request, position)
+        if (isThenable(result)) return later(request, position, result)
+        if (answered(request, result)) return finish(request, position)
+      }
+      if (position === count) {
+        hooks?.handlerStart?.(request)
+        // The request itself is the options object: `.signal` stays lazy and nothing is allocated.
+        const result = handler(request.event, request.context, request)
+        if (isThenable(result)) return later(request, position, result)
+        ends(request, position++, result)
+      }
+      for (; position <= 2 * count; position++) {
+        const hook = after[2 * count - position]
+        if (hook === undefined) continue
+        const result = hook(request)
+        if (isThenable(result)) return later(request, position, result)
+        if (answered(request, result)) return finish(request, position)
       }
     } catch (error) {
       return fail(request, position, error)
     }
     return finish(request, position)
+  }
+
+  /** The step at `position` returned a thenable: the walk goes on from the next step once it settles. */
+  function later(request: LiveRequest, position: number, result: PromiseLike<unknown>): unknown {
+    return request.settle(result).then(
+      (value) => (ends(request, position, value) ? finish(request, position) : walk(request, position + 1)),
+      (error) => fail(request, position, error),
+    )
   }
 
   /** Whether the step at `position`, which gave `value`, ends the main line: the handler's never does. */
