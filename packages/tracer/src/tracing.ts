@@ -3,6 +3,7 @@ import { type Middleware, orderKey, orderRank, type Request } from '@lamina/core
 import { runsInvocationsConcurrently, warnTracingOffUnderConcurrency } from './concurrency.js'
 import { tracingEnabledByEnvironment } from './enabled.js'
 import { tracingModeFromEnvironment } from './mode.js'
+import { namedExports } from './named-exports.js'
 import { type OtelTracingContext, type OtelTracingOptions, otelTracing } from './otel/middleware.js'
 
 /** The X-Ray mode's options (the default mode). */
@@ -41,7 +42,7 @@ const segmentsOf = (request: Request) => (request as unknown as TracedRequest)[s
 let tracerModule: Promise<typeof import('@aws-lambda-powertools/tracer')> | undefined
 /** Loads Powertools' Tracer (and with it the X-Ray SDK) once per process, only when asked. */
 const loadTracerModule = () => {
-  tracerModule ??= import('@aws-lambda-powertools/tracer')
+  tracerModule ??= import('@aws-lambda-powertools/tracer').then((module) => namedExports(module, 'Tracer'))
   return tracerModule
 }
 

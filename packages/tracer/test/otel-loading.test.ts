@@ -10,8 +10,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { startXRayDaemon } from '@lamina/testing'
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startOtlpReceiver } from '../../../test/support/otlp-receiver.js'
 
 const run = promisify(execFile)
 const root = fileURLToPath(new URL('../../../', import.meta.url))
@@ -161,4 +163,62 @@ export const handler = wrap(async () => 'ok').use(tracing())`,
     expect(inputsOf(staticallyLoaded).filter((input) => input.includes('@opentelemetry'))).toEqual([])
     expect(inputsOf(Object.keys(outputs)).some((input) => input.includes('@opentelemetry/sdk-trace'))).toBe(true)
   })
+})
+
+describe('tracing: a split bundle (each import() a chunk) traces in both modes', () => {
+  it('exports the span in the OpenTelemetry mode and sends the subsegment in the X-Ray mode', async () => {
+    // Prepare: plain esbuild with splitting (its defaults resolve OpenTelemetry to its CommonJS
+    // builds, whose chunks export only `default`) and the createRequire banner the X-Ray SDK needs.
+    const entry = join(folder, 'split-function.ts')
+    await writeFile(
+      entry,
+      `import { wrap } from '${root}packages/core/src/index.ts'
+import { tracing } from '${root}packages/tracer/src/index.ts'
+const handler = wrap(async () => ({ statusCode: 200 })).use(tracing())
+const context = { functionName: 'split', awsRequestId: 'c0ffee00-0000-4000-8000-000000000000', getRemainingTimeInMillis: () => 5000 }
+process.stdout.write(JSON.stringify(await handler({}, context)))`,
+    )
+    const outdir = join(folder, 'split')
+    await build({
+      entryPoints: [entry],
+      outdir,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      outExtension: { '.js': '.mjs' },
+      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+      logLevel: 'silent',
+    })
+    const receiver = await startOtlpReceiver()
+    const daemon = await startXRayDaemon()
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(([key]) => !/^(AWS_|POWERTOOLS_|OTEL_|LAMINA_|_X_AMZN)/.test(key)),
+    )
+    const inLambdaTraced = {
+      ...inLambda,
+      ...daemon.environment,
+      _X_AMZN_TRACE_ID: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1',
+    }
+    const invoke = (env: Record<string, string>) =>
+      run(process.execPath, [join(outdir, 'split-function.mjs')], { cwd: outdir, env: { ...clean, ...env } })
+
+    // Act
+    const otel = await invoke({
+      ...inLambdaTraced,
+      LAMINA_TRACING: 'otel',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+    })
+    const spans = await receiver.waitFor(1).finally(() => receiver.close())
+    const xray = await invoke(inLambdaTraced)
+    const documents = await daemon.waitFor(1).finally(() => daemon.close())
+
+    // Assess
+    expect(JSON.parse(otel.stdout)).toEqual({ statusCode: 200 })
+    expect(spans.map((span) => [span.name, span.traceId])).toEqual([['split', '5759e988bd862e3fe1be46a994272793']])
+    expect(JSON.parse(xray.stdout)).toEqual({ statusCode: 200 })
+    expect(documents.map((document) => [document.name, document.trace_id])).toEqual([
+      ['## index.handler', '1-5759e988-bd862e3fe1be46a994272793'],
+    ])
+  }, 60_000)
 })

@@ -2,6 +2,7 @@ import { httpEvents } from '@lamina/testing'
 import { tracing, tracingModeFromEnvironment } from '@lamina/tracer'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { namedExports } from '../src/named-exports.js'
 import { accountOf, invocationAttributes, statusCodeOf } from '../src/otel/attributes.js'
 import { sharedFlush } from '../src/otel/flush.js'
 
@@ -156,5 +157,28 @@ describe('sharedFlush: one flush at a time', () => {
     await expect(first).rejects.toThrow('export failed')
     await expect(second).resolves.toBeUndefined()
     expect(calls).toBe(2)
+  })
+})
+
+describe('namedExports: a dynamically imported module, as Node or a split bundle gives it', () => {
+  const exporter = class OTLPTraceExporter {}
+
+  it('takes the namespace when it has the name (Node, or an ES module)', () => {
+    const namespace = { OTLPTraceExporter: exporter, default: { other: 1 } }
+    expect(namedExports(namespace, 'OTLPTraceExporter')).toBe(namespace)
+  })
+
+  it("takes module.exports from `default` when only it has the name (esbuild's split chunk of a CommonJS package)", () => {
+    const exports = { OTLPTraceExporter: exporter }
+    const namespace = { default: exports } as unknown as typeof exports
+    expect(namedExports(namespace, 'OTLPTraceExporter').OTLPTraceExporter).toBe(exporter)
+  })
+
+  it.each([
+    ['a default without the name', { default: { other: 1 } }],
+    ['a default that is not an object', { default: 'text' }],
+    ['no default', {}],
+  ])('leaves the namespace as it is with %s, so the missing export fails where it is used', (_case, namespace) => {
+    expect(namedExports(namespace as { OTLPTraceExporter?: unknown }, 'OTLPTraceExporter')).toBe(namespace)
   })
 })

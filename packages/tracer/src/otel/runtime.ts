@@ -2,6 +2,7 @@
 // mode is on: nothing of it is loaded by importing @lamina/tracer (a static import, even inside a
 // lazily used module, would be hoisted to the top of an ESM bundle).
 import type { Context, Span, Tracer } from '@opentelemetry/api'
+import { namedExports } from '../named-exports.js'
 import { type InvocationContextManager, invocationContexts } from './context-manager.js'
 import { sharedFlush } from './flush.js'
 
@@ -46,17 +47,21 @@ const passOn = (failure: unknown): never => {
 }
 
 async function createRuntime(serviceName: string | undefined): Promise<OtelRuntime> {
-  // Each import() ends in .catch() on purpose: a bundler (esbuild) then leaves a package it cannot
-  // find for run time instead of failing the build, so a function bundled without OpenTelemetry
-  // installed (the X-Ray mode, or tracing off) still bundles. The rejection is passed on as it is.
+  // Each import() handles its rejection (`.then(…, passOn)`) on purpose: a bundler (esbuild) then
+  // leaves a package it cannot find for run time instead of failing the build, so a function
+  // bundled without OpenTelemetry installed (the X-Ray mode, or tracing off) still bundles. The
+  // rejection is passed on as it is. `namedExports` takes the exports from where the bundle put them.
   const [api, core, sdk, otlp, idGenerator, xray, resources] = await Promise.all([
-    import('@opentelemetry/api').catch(passOn),
-    import('@opentelemetry/core').catch(passOn),
-    import('@opentelemetry/sdk-trace-base').catch(passOn),
-    import('@opentelemetry/exporter-trace-otlp-http').catch(passOn),
-    import('@opentelemetry/id-generator-aws-xray').catch(passOn),
-    import('@opentelemetry/propagator-aws-xray').catch(passOn),
-    import('@opentelemetry/resources').catch(passOn),
+    import('@opentelemetry/api').then((module) => namedExports(module, 'ROOT_CONTEXT'), passOn),
+    import('@opentelemetry/core').then((module) => namedExports(module, 'W3CTraceContextPropagator'), passOn),
+    import('@opentelemetry/sdk-trace-base').then((module) => namedExports(module, 'BasicTracerProvider'), passOn),
+    import('@opentelemetry/exporter-trace-otlp-http').then(
+      (module) => namedExports(module, 'OTLPTraceExporter'),
+      passOn,
+    ),
+    import('@opentelemetry/id-generator-aws-xray').then((module) => namedExports(module, 'AWSXRayIdGenerator'), passOn),
+    import('@opentelemetry/propagator-aws-xray').then((module) => namedExports(module, 'AWSXRayPropagator'), passOn),
+    import('@opentelemetry/resources').then((module) => namedExports(module, 'resourceFromAttributes'), passOn),
   ])
   const env = process.env
   const resource = resources.resourceFromAttributes({
