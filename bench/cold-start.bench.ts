@@ -5,9 +5,28 @@
 // the same runner with a bare handler: CPU time is what init costs, whatever else the shared
 // machine runs (wall time, noisier, is reported beside it). Cases run in interleaved rounds,
 // medians kept. Also each Lamina package's import cost alone (its dist, unbundled).
+//
+// The issue's stack and its twin are also built three other ways, each case labelled:
+// - plain esbuild with `splitting: true` (what @lamina/tracer's README tells esbuild users to set):
+//   each import() becomes a chunk of its own, read only when imported;
+// - `lamina build` (split, minified, node24, `module` before `main`), the twin built the same way;
+// - `lamina build --compile-cache` (Node 22 and later: a V8 compile cache made at build time with
+//   this Node), the twin too. The stack ÷ twin ratios are reported for each build, and the cached
+//   stack against the twin without a cache (what the twin's user gets from their own build).
 // Needs the packages built (npm run build). Run: npx tsx bench/cold-start.bench.ts
 import { spawn } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -17,6 +36,8 @@ import { median, quick, report } from './support/report.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const rounds = quick ? 7 : 11
+// Node's module compile cache (module.enableCompileCache) exists from Node 22.
+const compileCacheWorks = Number(process.versions.node.split('.')[0]) >= 22
 const requireBanner = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"
 
 // The issue's stack: timeoutGuard + errorMapper + observability (tracing off, as without active
@@ -124,6 +145,31 @@ const sizeOnly: Record<string, string> = {
   'lamina orders-api example': `export { handler } from './example/orders-api/handler.ts'`,
 }
 
+// The stack and its twin built the other ways the header lists.
+const splitBuilt: Record<string, string> = {
+  'lamina stack (esbuild splitting: true)': entries['lamina stack'] as string,
+}
+const laminaBuilt: Record<string, { source: string; compileCache: boolean }> = {
+  'lamina stack (lamina build)': { source: entries['lamina stack'] as string, compileCache: false },
+  'middy + powertools stack (lamina build)': {
+    source: entries['middy + powertools stack'] as string,
+    compileCache: false,
+  },
+  ...(compileCacheWorks
+    ? {
+        'lamina stack (lamina build --compile-cache)': {
+          source: entries['lamina stack'] as string,
+          compileCache: true,
+        },
+        'middy + powertools stack (lamina build --compile-cache)': {
+          source: entries['middy + powertools stack'] as string,
+          compileCache: true,
+        },
+      }
+    : {}),
+}
+const timed = [...Object.keys(entries), ...Object.keys(splitBuilt), ...Object.keys(laminaBuilt)]
+
 // The runner is the same for every case: import the bundle, answer one event, report CPU time.
 const runner = `
 const started = process.hrtime.bigint()
@@ -158,8 +204,20 @@ const lambdaEnv = {
   POWERTOOLS_TRACE_ENABLED: 'false',
 }
 
-async function bundle(name: string, source: string): Promise<{ file: string; bytes: number; gzipped: number }> {
-  const dir = join(work, name.replace(/[^a-z0-9]+/gi, '-'))
+interface Bundle {
+  /** The file the runner imports: the bundle, or its entry. */
+  file: string
+  /** Every file, and every file gzipped alone. */
+  bytes: number
+  gzipped: number
+  /** The entry and the chunks it imports statically: what init reads. */
+  initBytes: number
+}
+
+const folderOf = (name: string) => join(work, name.replace(/[^a-z0-9]+/gi, '-'))
+
+async function bundle(name: string, source: string, splitting = false): Promise<Bundle> {
+  const dir = folderOf(name)
   mkdirSync(dir, { recursive: true })
   // The examples' handlers, copied out of the repo so the bundle resolves everything as a user's would.
   for (const example of ['hello', 'orders-api']) {
@@ -168,20 +226,56 @@ async function bundle(name: string, source: string): Promise<{ file: string; byt
   }
   writeFileSync(join(dir, 'entry.ts'), source)
   const file = join(dir, 'index.mjs')
-  await build({
+  const result = await build({
     absWorkingDir: dir,
     entryPoints: ['entry.ts'],
-    outfile: file,
+    ...(splitting
+      ? { splitting: true, outdir: dir, entryNames: 'index', outExtension: { '.js': '.mjs' } }
+      : { outfile: file }),
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node22',
     banner: { js: requireBanner },
     nodePaths: [join(root, 'node_modules')],
+    metafile: true,
     logLevel: 'error',
   })
-  const code = await import('node:fs').then((fs) => fs.readFileSync(file))
-  return { file, bytes: statSync(file).size, gzipped: gzipSync(code, { level: 9 }).byteLength }
+  const outputs = Object.entries(result.metafile.outputs).map(([path, output]) => ({
+    path: join(dir, path),
+    output,
+  }))
+  const entry = outputs.find(({ path }) => path === file)!
+  const staticChunks = entry.output.imports.filter(
+    (imported) => imported.kind === 'import-statement' && !imported.external,
+  )
+  return {
+    file,
+    bytes: outputs.reduce((total, { path }) => total + statSync(path).size, 0),
+    gzipped: outputs.reduce((total, { path }) => total + gzipSync(readFileSync(path), { level: 9 }).byteLength, 0),
+    initBytes:
+      entry.output.bytes + staticChunks.reduce((total, imported) => total + statSync(join(dir, imported.path)).size, 0),
+  }
+}
+
+// `lamina build` itself, from @lamina/local's sources (this bench runs under tsx).
+const local = await import('../packages/local/src/index.js')
+
+/** The entry built by `lamina build` from a folder outside the repo that resolves packages as a user's project does. */
+async function laminaBuild(name: string, source: string, compileCache: boolean): Promise<Bundle> {
+  const dir = folderOf(name)
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, 'entry.ts'), source)
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir')
+  const [built] = await local.buildFunctions({
+    cwd: dir,
+    target: 'entry.ts',
+    outdir: join(dir, 'build'),
+    compileCache,
+    nodePath: process.execPath,
+  })
+  if (built === undefined) throw new Error(`lamina build wrote nothing for ${name}`)
+  return { file: built.outfile, bytes: built.bytes, gzipped: built.gzipBytes, initBytes: built.initBytes }
 }
 
 /** One fresh process: spawn → first response, its own CPU time and the wall time we saw. */
@@ -234,17 +328,19 @@ if (!existsSync(join(root, 'packages/core/dist/index.js'))) {
 
 try {
   writeFileSync(join(work, 'runner.mjs'), runner)
-  const bundles = new Map<string, Awaited<ReturnType<typeof bundle>>>()
+  const bundles = new Map<string, Bundle>()
   for (const [name, source] of Object.entries({ ...entries, ...sizeOnly }))
     bundles.set(name, await bundle(name, source))
+  for (const [name, source] of Object.entries(splitBuilt)) bundles.set(name, await bundle(name, source, true))
+  for (const [name, { source, compileCache }] of Object.entries(laminaBuilt))
+    bundles.set(name, await laminaBuild(name, source, compileCache))
 
   const cpu = new Map<string, number[]>()
   const wall = new Map<string, number[]>()
   for (let round = 0; round < rounds; round++) {
     // Interleaved, and a different case first each round.
-    const names = Object.keys(entries)
-    for (let index = 0; index < names.length; index++) {
-      const name = names[(index + round) % names.length] as string
+    for (let index = 0; index < timed.length; index++) {
+      const name = timed[(index + round) % timed.length] as string
       const { cpuMs, wallMs } = await coldRun(bundles.get(name)!.file)
       cpu.set(name, [...(cpu.get(name) ?? []), cpuMs])
       wall.set(name, [...(wall.get(name) ?? []), wallMs])
@@ -286,7 +382,7 @@ try {
     tables: [
       {
         title: `spawn → first response, ms (median of ${rounds} interleaved fresh processes; CPU time of the child, wall time seen by the parent; node ${process.version})`,
-        rows: Object.keys(entries).map((name) => ({
+        rows: timed.map((name) => ({
           bundle: name,
           'CPU ms': cpuOf(name).toFixed(1),
           'CPU ms above bare': name === 'bare' ? '' : above(name).toFixed(1),
@@ -295,11 +391,13 @@ try {
         })),
       },
       {
-        title: 'bundle size (esbuild, not minified; gzip -9)',
-        rows: [...bundles].map(([name, { bytes, gzipped }]) => ({
+        title:
+          'bundle size (plain esbuild: not minified; lamina build: minified; every file, each gzipped -9 alone; at init: the entry and its static chunks)',
+        rows: [...bundles].map(([name, { bytes, gzipped, initBytes }]) => ({
           bundle: name,
           bytes: String(bytes),
           'gzipped bytes': String(gzipped),
+          'bytes at init': String(initBytes),
         })),
       },
       ...(importRows.length > 0
@@ -328,13 +426,48 @@ try {
         guard: false,
       },
       { key: 'stack-bundle-gzip', label: 'stack bundle, gzipped: Lamina ÷ Middy + Powertools', value: sizeRatio },
+      {
+        key: 'stack-cold-start-esbuild-splitting',
+        label: 'stack cold start, Lamina by plain esbuild with splitting: true ÷ Middy + Powertools by plain esbuild',
+        value: above('lamina stack (esbuild splitting: true)') / above('middy + powertools stack'),
+        guard: false,
+      },
+      {
+        key: 'stack-cold-start-lamina-build',
+        label: 'stack cold start, both built by lamina build: Lamina ÷ Middy + Powertools',
+        value: above('lamina stack (lamina build)') / above('middy + powertools stack (lamina build)'),
+        budget: 0.7,
+      },
+      ...(compileCacheWorks
+        ? [
+            {
+              key: 'stack-cold-start-compile-cache',
+              label:
+                'stack cold start, Lamina by lamina build --compile-cache ÷ Middy + Powertools by lamina build (no cache)',
+              value:
+                above('lamina stack (lamina build --compile-cache)') / above('middy + powertools stack (lamina build)'),
+              budget: 0.5,
+            },
+            {
+              key: 'stack-cold-start-compile-cache-both',
+              label: 'stack cold start, both built by lamina build --compile-cache: Lamina ÷ Middy + Powertools',
+              value:
+                above('lamina stack (lamina build --compile-cache)') /
+                above('middy + powertools stack (lamina build --compile-cache)'),
+              guard: false,
+            },
+          ]
+        : []),
     ],
+    notes: compileCacheWorks
+      ? []
+      : [
+          `Node ${process.version}: no lamina build --compile-cache cases (Node's module compile cache exists from Node 22).`,
+        ],
     chart: {
       title: 'Cold start: CPU from spawn to first response, above bare node',
       unit: 'ms of CPU (lower is better)',
-      bars: Object.keys(entries)
-        .filter((name) => name !== 'bare')
-        .map((name) => ({ label: name, value: Math.max(0, above(name)) })),
+      bars: timed.filter((name) => name !== 'bare').map((name) => ({ label: name, value: Math.max(0, above(name)) })),
     },
   })
 } finally {

@@ -3,7 +3,11 @@
 // Node process that imports it and answers one invocation. The figure is the child's time from
 // process start to the first answer (wall, and its own CPU time), median of the runs; cases run
 // interleaved so the machine's load hits them alike. Ratios are against the X-Ray mode with
-// tracing on, and "over off" subtracts the same function with tracing off.
+// tracing on (in the same build), and "over off" subtracts the same function with tracing off
+// (in the same build).
+//
+// Each case is bundled twice: into one file, and split into chunks (`splitting: true`, as
+// `lamina build` does), where each import() is a chunk of its own read only when imported.
 //
 // The X-Ray mode's subsegment goes to a UDP socket here (the SDK sends it without waiting); the
 // OpenTelemetry mode's span is exported over OTLP/HTTP to a server here before the answer (the
@@ -79,14 +83,19 @@ async function main() {
     },
   ]
   const packages = await readdir(join(root, 'packages'))
+  const builds = ['one file', 'split'] as const
+  const runsOf = builds.flatMap((kind) => cases.map((benchCase, index) => ({ kind, benchCase, index })))
   const bundles = await Promise.all(
-    cases.map(async (benchCase, index) => {
+    runsOf.map(async ({ kind, benchCase, index }) => {
       const source = join(work, `case-${index}.ts`)
       await writeFile(source, entry(benchCase.options))
-      const outfile = join(work, `case-${index}.mjs`)
+      const outdir = join(work, kind === 'split' ? `split-${index}` : '.')
+      const outfile = join(outdir, `case-${index}.mjs`)
       await build({
         entryPoints: [source],
-        outfile,
+        ...(kind === 'split'
+          ? { splitting: true, outdir, entryNames: '[name]', outExtension: { '.js': '.mjs' } }
+          : { outfile }),
         bundle: true,
         platform: 'node',
         format: 'esm',
@@ -106,9 +115,9 @@ async function main() {
       ([key]) => !/^(AWS_|POWERTOOLS_|OTEL_|LAMINA_|_X_AMZN|_HANDLER|LAMBDA_)/.test(key),
     ),
   )
-  const results = cases.map(() => ({ wall: [] as number[], cpu: [] as number[] }))
+  const results = runsOf.map(() => ({ wall: [] as number[], cpu: [] as number[] }))
   for (let round = 0; round < runs; round++) {
-    for (const [index, benchCase] of cases.entries()) {
+    for (const [index, { benchCase }] of runsOf.entries()) {
       const { stdout } = await run(process.execPath, [bundles[index] as string], {
         cwd: work,
         env: { ...baseEnv, ...benchCase.env },
@@ -120,14 +129,24 @@ async function main() {
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
   const figures = results.map(({ wall, cpu }) => ({ wall: median(wall), cpu: median(cpu) }))
-  const [off, , xray] = figures as [(typeof figures)[0], (typeof figures)[0], (typeof figures)[0]]
+  const figureOf = (kind: (typeof builds)[number], index: number) =>
+    figures[runsOf.findIndex((entry) => entry.kind === kind && entry.index === index)] as (typeof figures)[0]
   console.log(`Node ${process.version}, ${runs} runs per case, median; time from process start to the first answer\n`)
-  console.log('| case | wall ms | CPU ms | CPU over off | CPU × X-Ray on |')
-  console.log('| --- | ---: | ---: | ---: | ---: |')
-  for (const [index, benchCase] of cases.entries()) {
-    const { wall, cpu } = figures[index] as (typeof figures)[0]
+  console.log('| build | case | wall ms | CPU ms | CPU over off | CPU × X-Ray on |')
+  console.log('| --- | --- | ---: | ---: | ---: | ---: |')
+  for (const { kind, benchCase, index } of runsOf) {
+    const { wall, cpu } = figureOf(kind, index)
+    const off = figureOf(kind, 0)
+    const xray = figureOf(kind, 2)
     console.log(
-      `| ${benchCase.name} | ${wall.toFixed(1)} | ${cpu.toFixed(1)} | ${(cpu - off.cpu).toFixed(1)} | ${(cpu / xray.cpu).toFixed(2)} |`,
+      `| ${kind} | ${benchCase.name} | ${wall.toFixed(1)} | ${cpu.toFixed(1)} | ${(cpu - off.cpu).toFixed(1)} | ${(cpu / xray.cpu).toFixed(2)} |`,
+    )
+  }
+  console.log('\n| case | CPU split ÷ one file |')
+  console.log('| --- | ---: |')
+  for (const [index, benchCase] of cases.entries()) {
+    console.log(
+      `| ${benchCase.name} | ${(figureOf('split', index).cpu / figureOf('one file', index).cpu).toFixed(2)} |`,
     )
   }
   sink.close()
