@@ -1,42 +1,23 @@
 // The job's promise, as a property: whatever the backlog, however much time each run gets, however
 // long each DynamoDB call takes and wherever a run crashes (between an effect and its checkpoint
 // included), the runs together apply every record exactly once, in key order, and none is skipped.
-import { type CapturedOutput, captureOutput, events } from '@lamina/testing'
+import { events } from '@lamina/testing'
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type PowertoolsEnvironment, startPowertoolsEnvironment } from '../../../test/support/powertools.js'
-import { createRollupHandler, guardMarginMs } from '../src/rollup-handler.js'
+import { describe, expect, it } from 'vitest'
+import { guardMarginMs } from '../src/rollup-handler.js'
 import type { RunOutcome } from '../src/run.js'
 import {
-  backlog,
-  CallControl,
   CrashedError,
   contextWithDeadline,
   expectedTotals,
   fiveMinutes,
-  type Harness,
   jobState,
-  keysOf,
-  SimulatedClock,
-  startHarness,
+  scenario,
   totals,
-  writeBacklog,
+  useStandIns,
 } from './harness.js'
 
-let harness: Harness
-let powertools: PowertoolsEnvironment
-let output: CapturedOutput
-
-beforeAll(async () => {
-  powertools = await startPowertoolsEnvironment({ POWERTOOLS_SERVICE_NAME: 'usage-rollup' })
-  output = captureOutput()
-  harness = await startHarness()
-})
-afterAll(async () => {
-  output.restore()
-  powertools.stop()
-  await harness.stop()
-})
+const standIns = useStandIns()
 
 // Each call costs 100 ms to 1 s of simulated time; one record is at most three calls (its two
 // writes, then handing the lease back), which is what the item budget must cover.
@@ -60,13 +41,9 @@ describe('across runs with random deadlines and crashes', () => {
         fc.array(run, { minLength: 1, maxLength: 8 }),
         async (units, runs) => {
           // Prepare: a backlog in a fresh table, and the function with a clock the calls advance.
-          const table = await harness.newTable()
-          const records = backlog(units)
-          await writeBacklog(harness.db, table, records)
-          const clock = new SimulatedClock()
-          const control = new CallControl(clock)
-          const db = harness.controlled(control)
-          const handler = createRollupHandler({ tableName: table, client: () => db, now: clock.now, itemBudgetMs })
+          const { harness } = standIns
+          const { table, records, keys, clock, instance } = await scenario(harness, units, { itemBudgetMs })
+          const { control, handler } = instance()
 
           // Act: the planned runs, five minutes apart, then runs with time to spare until one drains.
           const invoke = async (budgetMs: number) => {
@@ -93,7 +70,6 @@ describe('across runs with random deadlines and crashes', () => {
           }
 
           // Assess: the effects that succeeded, in the order they did, are the backlog in key order.
-          const keys = keysOf(records)
           expect((last as RunOutcome).reason).toBe('drained')
           expect(control.applied()).toEqual(keys)
           expect(await totals(harness.db, table)).toEqual(expectedTotals(records))
@@ -107,7 +83,7 @@ describe('across runs with random deadlines and crashes', () => {
     )
     // Every run that answered wrote its stop line with the time it had left: never inside the
     // guard's margin, so the guard never had to stop a run.
-    const stops = output.records().filter((line) => String(line.message).startsWith('usage roll-up stopped'))
+    const stops = standIns.output.records().filter((line) => String(line.message).startsWith('usage roll-up stopped'))
     expect(stops.length).toBeGreaterThan(0)
     for (const line of stops) expect(line.remainingMs).toBeGreaterThanOrEqual(guardMarginMs)
   }, 300_000)

@@ -4,9 +4,12 @@
 // n-th call, as a process killed half-way would.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
-import { createContext } from '@lamina/testing'
+import { type CapturedOutput, captureOutput, createContext } from '@lamina/testing'
 import type { Context } from 'aws-lambda'
+import { afterAll, beforeAll } from 'vitest'
 import { type Dynalite, startDynalite } from '../../../test/support/dynalite.js'
+import { type PowertoolsEnvironment, startPowertoolsEnvironment } from '../../../test/support/powertools.js'
+import { createRollupHandler, type RollupOptions } from '../src/rollup-handler.js'
 import { type NewUsageRecord, usageKey, writeUsageRecords } from '../src/seed.js'
 import { jobKey, totalsPartition } from '../src/store.js'
 
@@ -195,4 +198,59 @@ export function expectedTotals(records: NewUsageRecord[]) {
 export async function jobState(db: DynamoDBDocumentClient, table: string) {
   const { Item } = await db.send(new GetCommand({ TableName: table, Key: jobKey, ConsistentRead: true }))
   return Item
+}
+
+/**
+ * For one test file: dynalite, the Lambda environment Powertools reads (with a stand-in X-Ray
+ * daemon, the template's service name and namespace), and stdout and stderr captured, so the
+ * tests can parse the lines and metric documents Powertools really writes.
+ */
+export function useStandIns(): { readonly harness: Harness; readonly output: CapturedOutput } {
+  let harness: Harness | undefined
+  let output: CapturedOutput | undefined
+  let powertools: PowertoolsEnvironment | undefined
+  beforeAll(async () => {
+    powertools = await startPowertoolsEnvironment({
+      POWERTOOLS_SERVICE_NAME: 'usage-rollup',
+      POWERTOOLS_METRICS_NAMESPACE: 'lamina-examples',
+    })
+    output = captureOutput()
+    harness = await startHarness()
+  })
+  afterAll(async () => {
+    output?.restore()
+    powertools?.stop()
+    await harness?.stop()
+  })
+  return {
+    get harness() {
+      return harness as Harness
+    },
+    get output() {
+      return output as CapturedOutput
+    },
+  }
+}
+
+/**
+ * A fresh table holding a backlog (one record per entry of `units`), a simulated clock, and
+ * `instance()`: the function, as one more container would run it, on that table and clock, with
+ * its own `CallControl`.
+ */
+export async function scenario(
+  harness: Harness,
+  units: number[],
+  options: Omit<RollupOptions, 'tableName' | 'client' | 'now'> = {},
+) {
+  const table = await harness.newTable()
+  const records = backlog(units)
+  await writeBacklog(harness.db, table, records)
+  const clock = new SimulatedClock()
+  const instance = () => {
+    const control = new CallControl(clock)
+    const db = harness.controlled(control)
+    const handler = createRollupHandler({ tableName: table, client: () => db, now: clock.now, ...options })
+    return { control, handler }
+  }
+  return { table, records, keys: keysOf(records), clock, instance }
 }

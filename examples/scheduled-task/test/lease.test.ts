@@ -1,61 +1,31 @@
 // Runs that overlap (a slow run and the next one, or EventBridge delivering one event twice), a
 // run that crashed holding the lease, and a run that outlived its lease: in each, one run works,
 // the others stop cleanly, and no record is applied twice or skipped.
-import { type CapturedOutput, captureOutput, events } from '@lamina/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type PowertoolsEnvironment, startPowertoolsEnvironment } from '../../../test/support/powertools.js'
-import { createRollupHandler } from '../src/rollup-handler.js'
+import { events } from '@lamina/testing'
+import { describe, expect, it } from 'vitest'
 import {
-  backlog,
-  CallControl,
   CrashedError,
   contextWithDeadline,
   expectedTotals,
   fiveMinutes,
-  type Harness,
   jobState,
-  keysOf,
-  SimulatedClock,
-  startHarness,
+  scenario,
   totals,
-  writeBacklog,
+  useStandIns,
 } from './harness.js'
 
-let harness: Harness
-let powertools: PowertoolsEnvironment
-let output: CapturedOutput
-
-beforeAll(async () => {
-  powertools = await startPowertoolsEnvironment({
-    POWERTOOLS_SERVICE_NAME: 'usage-rollup',
-    POWERTOOLS_METRICS_NAMESPACE: 'lamina-examples',
-  })
-  output = captureOutput()
-  harness = await startHarness()
-})
-afterAll(async () => {
-  output.restore()
-  powertools.stop()
-  await harness.stop()
-})
+const standIns = useStandIns()
 
 /** A table with `count` records, a clock, and a function (one container) per call of `instance()`. */
-async function setUp(count: number) {
-  const table = await harness.newTable()
-  const records = backlog(Array.from({ length: count }, (_, index) => (index % 9) + 1))
-  await writeBacklog(harness.db, table, records)
-  const clock = new SimulatedClock()
-  const instance = () => {
-    const control = new CallControl(clock)
-    const db = harness.controlled(control)
-    const handler = createRollupHandler({ tableName: table, client: () => db, now: clock.now, itemBudgetMs: 1000 })
-    return { control, handler }
-  }
-  return { table, records, keys: keysOf(records), clock, instance }
-}
+const setUp = (count: number) =>
+  scenario(
+    standIns.harness,
+    Array.from({ length: count }, (_, index) => (index % 9) + 1),
+    { itemBudgetMs: 1000 },
+  )
 
 const linesOf = (requestId: string) =>
-  output
+  standIns.output
     .records()
     .filter((line) => line.function_request_id === requestId && line.message !== 'Lambda invocation event')
 
@@ -77,9 +47,9 @@ describe('the lease', () => {
     const firstRun = first.handler(event, firstContext)
     await held.reached
     const secondContext = contextWithDeadline(clock, 30_000)
-    const metricsBefore = output.records().length
+    const metricsBefore = standIns.output.records().length
     const secondOutcome = await second.handler(event, secondContext)
-    const secondMetrics = output
+    const secondMetrics = standIns.output
       .records()
       .slice(metricsBefore)
       .filter((line) => 'ItemsProcessed' in line)
@@ -112,8 +82,8 @@ describe('the lease', () => {
       leaseReleased: true,
     })
     expect(first.control.applied()).toEqual(keys)
-    expect(await totals(harness.db, table)).toEqual(expectedTotals(records))
-    expect(await jobState(harness.db, table)).toMatchObject({ checkpoint: keys.at(-1), processed: 10 })
+    expect(await totals(standIns.harness.db, table)).toEqual(expectedTotals(records))
+    expect(await jobState(standIns.harness.db, table)).toMatchObject({ checkpoint: keys.at(-1), processed: 10 })
   })
 
   it('a run that crashed between an effect and its checkpoint: the lease holds until its deadline, then the next run continues without applying that record again', async () => {
@@ -126,7 +96,7 @@ describe('the lease', () => {
 
     // Act
     const crashed = await crashing.handler(events.scheduled(), contextWithDeadline(clock, 20_000)).catch((e) => e)
-    const afterCrash = await jobState(harness.db, table)
+    const afterCrash = await jobState(standIns.harness.db, table)
     clock.advance(10_000) // still inside the crashed run's deadline
     const early = await instance().handler(events.scheduled(), contextWithDeadline(clock, 20_000))
     clock.advance(fiveMinutes)
@@ -142,7 +112,7 @@ describe('the lease', () => {
     expect(next.control.calls.filter(isEffect(keys[2] as string))).toEqual([expect.objectContaining({ ok: false })])
     expect(next.control.applied()).toEqual(keys.slice(3))
     expect(nextOutcome).toMatchObject({ reason: 'drained', processed: 4, checkpoint: keys.at(-1), totalProcessed: 6 })
-    expect(await totals(harness.db, table)).toEqual(expectedTotals(records))
+    expect(await totals(standIns.harness.db, table)).toEqual(expectedTotals(records))
   })
 
   it('a run that outlived its lease stops at its next checkpoint; the run holding the lease goes on, nothing applied twice', async () => {
@@ -186,7 +156,7 @@ describe('the lease', () => {
     expect(nextOutcome).toMatchObject({ reason: 'drained', processed: 5, checkpoint: keys.at(-1) })
     expect(next.control.calls.filter(isEffect(keys[0] as string))).toEqual([expect.objectContaining({ ok: false })])
     expect([...slow.control.applied(), ...next.control.applied()]).toEqual(keys)
-    expect(await totals(harness.db, table)).toEqual(expectedTotals(records))
-    expect(await jobState(harness.db, table)).toMatchObject({ checkpoint: keys.at(-1), processed: 5 })
+    expect(await totals(standIns.harness.db, table)).toEqual(expectedTotals(records))
+    expect(await jobState(standIns.harness.db, table)).toMatchObject({ checkpoint: keys.at(-1), processed: 5 })
   })
 })

@@ -2,46 +2,18 @@
 // line saying where the run stopped and why, and one EMF document with the items it processed and
 // whether the backlog is drained.
 import { QueryCommand } from '@aws-sdk/lib-dynamodb'
-import { type CapturedOutput, captureOutput, events } from '@lamina/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type PowertoolsEnvironment, startPowertoolsEnvironment } from '../../../test/support/powertools.js'
-import { createRollupHandler } from '../src/rollup-handler.js'
+import { events } from '@lamina/testing'
+import { describe, expect, it } from 'vitest'
 import { demoBacklogSize, seedDemoBacklog } from '../src/seed.js'
-import {
-  backlog,
-  CallControl,
-  contextWithDeadline,
-  fiveMinutes,
-  type Harness,
-  keysOf,
-  SimulatedClock,
-  startHarness,
-  writeBacklog,
-} from './harness.js'
+import { contextWithDeadline, fiveMinutes, scenario, useStandIns } from './harness.js'
 
-let harness: Harness
-let powertools: PowertoolsEnvironment
-let output: CapturedOutput
-
-beforeAll(async () => {
-  powertools = await startPowertoolsEnvironment({
-    POWERTOOLS_SERVICE_NAME: 'usage-rollup',
-    POWERTOOLS_METRICS_NAMESPACE: 'lamina-examples',
-  })
-  output = captureOutput()
-  harness = await startHarness()
-})
-afterAll(async () => {
-  output.restore()
-  powertools.stop()
-  await harness.stop()
-})
+const standIns = useStandIns()
 
 /** Runs once and returns the outcome with the lines Powertools wrote meanwhile. */
 async function observe(run: () => Promise<unknown>) {
-  const before = output.records().length
+  const before = standIns.output.records().length
   const outcome = await run()
-  const lines = output.records().slice(before)
+  const lines = standIns.output.records().slice(before)
   return {
     outcome,
     stops: lines.filter((line) => /^usage roll-up (stopped|skipped)/.test(String(line.message))),
@@ -53,14 +25,10 @@ async function observe(run: () => Promise<unknown>) {
 describe('each run reports where it stopped', () => {
   it('deadline, then drained: one stop line and one metric document per run', async () => {
     // Prepare: every call takes 1 s, a record may take 2 s: with 10 s, the run has time for three.
-    const table = await harness.newTable()
-    const records = backlog([5, 1, 4, 2, 8, 3, 7, 6, 9, 1])
-    const keys = keysOf(records)
-    await writeBacklog(harness.db, table, records)
-    const clock = new SimulatedClock()
-    const control = new CallControl(clock)
-    const db = harness.controlled(control)
-    const handler = createRollupHandler({ tableName: table, client: () => db, now: clock.now, itemBudgetMs: 2000 })
+    const { keys, clock, instance } = await scenario(standIns.harness, [5, 1, 4, 2, 8, 3, 7, 6, 9, 1], {
+      itemBudgetMs: 2000,
+    })
+    const { control, handler } = instance()
     control.costs = [1000]
 
     // Act
@@ -123,12 +91,8 @@ describe('each run reports where it stopped', () => {
   })
 
   it('a run with less time than one record needs takes nothing, not even the lease', async () => {
-    const table = await harness.newTable()
-    await writeBacklog(harness.db, table, backlog([1, 2]))
-    const clock = new SimulatedClock()
-    const control = new CallControl(clock)
-    const db = harness.controlled(control)
-    const handler = createRollupHandler({ tableName: table, client: () => db, now: clock.now, itemBudgetMs: 1000 })
+    const { clock, instance } = await scenario(standIns.harness, [1, 2], { itemBudgetMs: 1000 })
+    const { control, handler } = instance()
 
     const run = await observe(() => handler(events.scheduled(), contextWithDeadline(clock, 1400)))
 
@@ -138,12 +102,8 @@ describe('each run reports where it stopped', () => {
   })
 
   it('refuses an event that is not a schedule: the invocation fails, logged and counted, nothing processed', async () => {
-    const table = await harness.newTable()
-    await writeBacklog(harness.db, table, backlog([1]))
-    const clock = new SimulatedClock()
-    const control = new CallControl(clock)
-    const db = harness.controlled(control)
-    const handler = createRollupHandler({ tableName: table, client: () => db, now: clock.now })
+    const { clock, instance } = await scenario(standIns.harness, [1])
+    const { control, handler } = instance()
 
     const run = await observe(() =>
       handler(
@@ -166,21 +126,13 @@ describe('each run reports where it stopped', () => {
 describe('the demo backlog', () => {
   it('is written once per table, on the first run, when seeding is on', async () => {
     // Prepare
-    const table = await harness.newTable()
-    const clock = new SimulatedClock()
-    const control = new CallControl(clock)
-    const db = harness.controlled(control)
-    const handler = createRollupHandler({
-      tableName: table,
-      client: () => db,
-      now: clock.now,
-      seedDemoBacklog: true,
-    })
+    const { table, clock, instance } = await scenario(standIns.harness, [], { seedDemoBacklog: true })
+    const { control, handler } = instance()
     control.costs = [1000] // 21 writes of 1 s each: no time left to process anything after them
 
     // Act: a first run, then seeding again.
     const first = await observe(() => handler(events.scheduled(), contextWithDeadline(clock, 10_000)))
-    const again = await seedDemoBacklog(harness.db, table, clock.now())
+    const again = await seedDemoBacklog(standIns.harness.db, table, clock.now())
 
     // Assess
     expect(first.lines).toEqual(
@@ -194,7 +146,7 @@ describe('the demo backlog', () => {
       leaseReleased: true,
     })
     expect(again).toBe(0)
-    const { Count } = await harness.db.send(
+    const { Count } = await standIns.harness.db.send(
       new QueryCommand({
         TableName: table,
         KeyConditionExpression: 'pk = :pk',
