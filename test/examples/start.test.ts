@@ -1,5 +1,5 @@
-// `npm start` at the root builds, then serves the orders API with `lamina dev`, as the README's
-// quick start says: curl against it answers as the README shows. Each example's own `npm start`
+// `npm start` at the root builds, then serves the books API (examples/api-backend) with
+// `lamina dev`, as the README's quick start says: curl against it answers as the README shows. Each example's own `npm start`
 // still runs its function on sample events and prints the answers.
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
@@ -19,12 +19,6 @@ const start = async (example: string) => {
   })
   return { stdout, stderr }
 }
-
-const jsonLines = (text: string) =>
-  text
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line))
 
 beforeAll(ensurePackagesBuilt, 5 * 60_000)
 
@@ -54,37 +48,51 @@ async function waitFor(child: ChildProcess, output: () => string, pattern: RegEx
   return pattern.exec(output()) as RegExpExecArray
 }
 
-const order = (url: string, body: string) =>
-  fetch(`${url}/orders`, { method: 'POST', body, headers: { 'content-type': 'application/json' } })
+const apiKey = 'local-books-api-key-123' // examples/api-backend/secrets.local.json
+const addBook = (url: string, body: string, key: string | null = apiKey) =>
+  fetch(`${url}/books`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...(key === null ? {} : { 'x-api-key': key }) },
+  })
 
 describe('npm start at the root', () => {
-  it('serves the orders API on localhost: 201, 404, 400, with one line per request and the cold start first', async () => {
+  it('serves the books API on localhost against dynalite and the local Secrets Manager: 201, 200, 401, 400, one line per request, the cold start first', async () => {
     // Prepare
     const { child, output } = rootStart()
     try {
       const [, url] = await waitFor(child, output, /listening on (http:\/\/localhost:\d+)/)
+      const book = {
+        isbn: '9780441478125',
+        title: 'The Left Hand of Darkness',
+        author: 'Ursula K. Le Guin',
+        year: 1969,
+      }
       // Act
-      const created = await order(url as string, '{"sku":"lamina-mug","quantity":3}')
-      const unknown = await order(url as string, '{"sku":"nope","quantity":1}')
-      const invalid = await order(url as string, '{"quantity":-1}')
-      await waitFor(child, output, /POST \/orders → 400/)
+      const created = await addBook(url as string, JSON.stringify(book))
+      const listed = await fetch(`${url}/books?limit=2`)
+      const withoutKey = await addBook(url as string, JSON.stringify(book), null)
+      const invalid = await addBook(url as string, '{"isbn":"978","title":""}')
+      await waitFor(child, output, /POST \/books → 400/)
       // Assess
       expect(created.status).toBe(201)
-      expect(await created.json()).toEqual({ sku: 'lamina-mug', quantity: 3, totalCents: 3240 })
-      expect(unknown.status).toBe(404)
+      expect(await created.json()).toMatchObject({ ...book, version: 1 })
+      expect(listed.status).toBe(200)
+      expect(await listed.json()).toMatchObject({ items: [book] })
+      expect(withoutKey.status).toBe(401)
       expect(invalid.status).toBe(400)
       const lines = output()
         .split('\n')
-        .filter((line) => line.startsWith('POST /orders'))
+        .filter((line) => /^(GET|POST) \/books/.test(line))
       expect(lines.map((line) => /→ (\d{3}) .* (cold|warm)/.exec(line)?.slice(1))).toEqual([
         ['201', 'cold'],
-        ['404', 'warm'],
+        ['200', 'warm'],
+        ['401', 'warm'],
         ['400', 'warm'],
       ])
-      expect(lines[0]).toMatch(
-        /timeout-guard [\d.]+ ms · error-mapper .* secrets [\d.]+ ms · validator [\d.]+ ms · handler/,
-      )
+      expect(lines[0]).toMatch(/timeout-guard [\d.]+ ms · cors .* secrets [\d.]+ ms · .*validator [\d.]+ ms · handler/)
       expect(output()).toMatch(/stand-in: Secrets Manager on http:\/\/127\.0\.0\.1:\d+, serving secrets\.local\.json/)
+      expect(output()).toMatch(/stand-in: DynamoDB on http:\/\/127\.0\.0\.1:\d+ \(dynalite\), tables BooksTable/)
     } finally {
       process.kill(-(child.pid as number), 'SIGINT')
       await once(child, 'exit')
@@ -98,16 +106,5 @@ describe('npm start in each example', () => {
     expect(stdout).toContain('"statusCode":200')
     expect(stdout).toContain('hello, Ada')
     expect(stdout).toContain('"statusCode":400')
-  })
-
-  it('orders-api: prints 201, 404, 400, 400, with log lines whose first invocation is the cold start', async () => {
-    // Act
-    const { stdout, stderr } = await start('orders-api')
-    // Assess
-    expect([...stdout.matchAll(/→ (\d{3}) /g)].map((match) => match[1])).toEqual(['201', '404', '400', '400'])
-    const logLines = jsonLines(`${stdout}\n${stderr}`).filter((line) => line.level)
-    expect(logLines.length).toBeGreaterThanOrEqual(4)
-    expect(logLines.map((line) => line.cold_start)).toEqual([true, ...logLines.slice(1).map(() => false)])
-    expect(logLines[0]).toMatchObject({ service: 'orders-api', function_name: 'orders-api' })
   })
 })
