@@ -12,18 +12,29 @@ const isBag = (value: unknown): value is Bag => typeof value === 'object' && val
  * so a path through `__proto__` or `constructor` finds nothing instead of a prototype.
  */
 export function readPath(value: unknown, path: string): unknown {
+  return readSegments(value, path.split('.'))
+}
+
+/** `readPath` with the path split already (once, at init, rather than on every invocation). */
+function readSegments(value: unknown, segments: readonly string[]): unknown {
   let current = value
-  for (const segment of path.split('.')) {
+  for (const segment of segments) {
     if (!isBag(current) || !Object.hasOwn(current, segment)) return undefined
     current = current[segment]
   }
   return current
 }
 
+const requestIdPath = ['requestContext', 'requestId'] as const
+
+/** A header's value by its lower-case name, whatever case the caller used. */
 function header(event: Bag, name: string): unknown {
   const headers = event.headers
   if (!isBag(headers)) return undefined
-  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return headers[key]
+  // Only a name of the same length can match: the others are never lower-cased (no string made).
+  for (const key of Object.keys(headers)) {
+    if (key.length === name.length && key.toLowerCase() === name) return headers[key]
+  }
   return undefined
 }
 
@@ -45,7 +56,7 @@ export function defaultCorrelationId(event: unknown): unknown {
     case 'api-gateway-v1':
     case 'api-gateway-v2':
     case 'function-url':
-      return header(shape, 'x-correlation-id') ?? readPath(shape, 'requestContext.requestId')
+      return header(shape, 'x-correlation-id') ?? readSegments(shape, requestIdPath)
     case 'alb':
       return header(shape, 'x-correlation-id') ?? header(shape, 'x-amzn-trace-id')
     case 'sqs':
@@ -59,12 +70,20 @@ export function defaultCorrelationId(event: unknown): unknown {
 
 /** The correlation id as a log value: a non-empty string or number, else nothing. */
 export function findCorrelationId(event: unknown, source: CorrelationIdSource | undefined): string | undefined {
-  const found =
-    source === undefined
-      ? defaultCorrelationId(event)
-      : typeof source === 'string'
-        ? readPath(event, source)
-        : source(event)
+  return correlationIdReader(source)(event)
+}
+
+/** `findCorrelationId` for one source, made once: a dot path is split here, not per invocation. */
+export function correlationIdReader(source: CorrelationIdSource | undefined): (event: unknown) => string | undefined {
+  if (source === undefined) return (event) => asLogValue(defaultCorrelationId(event))
+  if (typeof source === 'string') {
+    const segments = source.split('.')
+    return (event) => asLogValue(readSegments(event, segments))
+  }
+  return (event) => asLogValue(source(event))
+}
+
+function asLogValue(found: unknown): string | undefined {
   if (typeof found === 'number' && Number.isFinite(found)) return String(found)
   return typeof found === 'string' && found !== '' ? found : undefined
 }

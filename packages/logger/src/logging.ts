@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger'
 import { type Middleware, orderKey, orderRank, type Request } from '@lamina/core'
-import { type CorrelationIdSource, findCorrelationId } from './correlation-id.js'
+import { type CorrelationIdSource, correlationIdReader } from './correlation-id.js'
 import {
   type ClientErrorLevel,
   clientErrorLevels,
@@ -50,10 +50,24 @@ type Tracked = Request & {
   [heldError]?: { error: unknown }
 }
 
-// Outside Lambda Managed Instances a Logger's keys are one set per process. This is the
+// Outside Lambda Managed Instances a Logger's keys are one set per process. Its slot holds the
 // invocation that set them last and has not ended; the next invocation to start takes them over,
-// so one that never ends (a hook that never settles) holds them only until then.
-const keyHolder = new WeakMap<Logger, Request>()
+// so one that never ends (a hook that never settles) holds them only until then. One slot per
+// Logger, shared by every logging() on it, found once at init: an invocation reads and writes a
+// field, not a WeakMap entry.
+interface KeySlot {
+  holder: Request | undefined
+}
+const keySlots = new WeakMap<Logger, KeySlot>()
+
+function keySlotOf(logger: Logger): KeySlot {
+  let slot = keySlots.get(logger)
+  if (slot === undefined) {
+    slot = { holder: undefined }
+    keySlots.set(logger, slot)
+  }
+  return slot
+}
 // Each error written, with the context of the invocation that wrote it: an error crossing nested
 // wrapped handlers (one context) is logged once, and the same error object thrown again by a
 // later invocation (a cached init failure) is logged again there.
@@ -102,7 +116,9 @@ export function logging(options: LoggingOptions = {}): Middleware<{ context: { l
   checkOptions(options)
   const logger = options.logger ?? new Logger()
   redactLoggerOutput(logger)
-  const { logEvent, correlationId, redact = [], logError = true, resetKeys = true } = options
+  const { logEvent, redact = [], logError = true, resetKeys = true } = options
+  const correlationIdOf = correlationIdReader(options.correlationId)
+  const keySlot = keySlotOf(logger)
   const clientErrorLevel = options.clientErrorLevel ?? 'warn'
   // Set by the runtime before init under Lambda Managed Instances: Powertools then keeps keys per invocation.
   const keysPerInvocation = (process.env.AWS_LAMBDA_MAX_CONCURRENCY ?? '') !== ''
@@ -110,7 +126,7 @@ export function logging(options: LoggingOptions = {}): Middleware<{ context: { l
   /** Takes the keys over (or joins the caller's, when nested) and sets this invocation's. */
   function start(request: Tracked): void {
     const { event, context } = request
-    const holder = keysPerInvocation ? undefined : keyHolder.get(logger)
+    const holder = keysPerInvocation ? undefined : keySlot.holder
     if (holder !== undefined && holder.context === context) {
       request[role] = 'nested'
     } else {
@@ -118,11 +134,11 @@ export function logging(options: LoggingOptions = {}): Middleware<{ context: { l
       // Keys still set by an invocation that has not ended (one running alongside, or one stuck
       // in a hook that never settles) are not this invocation's.
       if (holder !== undefined && resetKeys) logger.resetKeys()
-      if (!keysPerInvocation) keyHolder.set(logger, request)
+      if (!keysPerInvocation) keySlot.holder = request
     }
     logger.refreshSampleRateCalculation()
     logger.addContext(context as LambdaContext)
-    const id = findCorrelationId(event, correlationId)
+    const id = correlationIdOf(event)
     if (id !== undefined) logger.appendKeys({ correlation_id: id })
   }
 
@@ -131,10 +147,10 @@ export function logging(options: LoggingOptions = {}): Middleware<{ context: { l
     if (request[role] === 'nested') return
     logger.clearBuffer()
     if (!keysPerInvocation) {
-      const holder = keyHolder.get(logger)
+      const holder = keySlot.holder
       // A later invocation holds the keys now: they are its to reset.
       if (holder !== undefined && holder !== request) return
-      keyHolder.delete(logger)
+      keySlot.holder = undefined
     }
     if (resetKeys) logger.resetKeys()
   }

@@ -62,7 +62,11 @@ export function redactLoggerOutput(logger: object): void {
   const wrapped = Object.create(original) as ConsoleLike
   for (const method of consoleMethods) {
     const write = original[method] as (...args: unknown[]) => void
-    wrapped[method] = (...args: unknown[]) => write.apply(original, args.map(redactArgument))
+    wrapped[method] = (...args: unknown[]) =>
+      // Powertools writes one finished line per call: no array made for it.
+      args.length === 1
+        ? write.call(original, redactArgument(args[0]))
+        : write.apply(original, args.map(redactArgument))
   }
   internals.console = wrapped
   const createChild = internals.createChild

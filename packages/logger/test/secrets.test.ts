@@ -70,6 +70,22 @@ describe('logging: registered secrets never reach a line', () => {
     expect(output.text()).not.toContain(canary)
   })
 
+  it('masks every string argument when its console is called with several, and leaves the others', () => {
+    // Prepare: Powertools writes one finished line per call; anything else writing through the
+    // same console may pass several arguments.
+    const logger = new Logger()
+    redactLoggerOutput(logger)
+    const { console: sink } = logger as unknown as { console: { info(...args: unknown[]): void } }
+
+    // Act
+    sink.info(`first ${canary}`, canary, 42)
+
+    // Assess
+    expect(output.lines).toHaveLength(1)
+    expect(output.text()).not.toContain(canary)
+    expect(output.text()).toContain('first **** **** 42')
+  })
+
   it('refuses a logger whose output it cannot reach, rather than leak', () => {
     expect(() => redactLoggerOutput({})).toThrow(/cannot reach this Logger's output/)
     expect(() => logging({ logger: {} as Logger })).toThrow(/2\.36 or later/)
