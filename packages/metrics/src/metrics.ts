@@ -116,8 +116,9 @@ export function metrics(options: MetricsOptions = {}): Middleware<{ context: { m
     [orderKey]: orderRank.observability,
     before(request) {
       const { context } = request
-      // Also the mark that before ran: onError publishes itself when it did not.
-      ;(request as TrackedRequest)[startedAt] = performance.now()
+      // Also the mark that before ran: onError publishes itself when it did not. The clock is
+      // read only for Duration (performance.now() is not free, and nothing else needs it).
+      ;(request as TrackedRequest)[startedAt] = enabled.duration ? performance.now() : 0
       if (enabled.coldStart) instance.captureColdStartMetric(context.functionName)
       context.metrics = instance
     },
