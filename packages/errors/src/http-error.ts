@@ -10,14 +10,20 @@ export interface HttpErrorOptions {
   cause?: unknown
 }
 
+// Node's reason phrases, fetched on first use and kept: the same table for every invocation.
+let statusCodes: Record<number, string | undefined> | undefined
+
 /**
  * The reason phrase for a status code (`404` → `Not Found`); `Error` for codes Node does not name.
  * node:http is taken from the process, not imported as an ES module: on Node 24 an ESM import of
  * node:http loads its undici-backed exports (WebSocket and friends) at init, tens of ms of CPU on
- * every cold start of a function that never opens a socket.
+ * every cold start of a function that never opens a socket. It is fetched once, on the first
+ * call: `process.getBuiltinModule` costs about a microsecond per call, more than the rest of an
+ * error answer's header work.
  */
 export function statusText(status: number): string {
-  return process.getBuiltinModule('node:http').STATUS_CODES[status] ?? 'Error'
+  statusCodes ??= process.getBuiltinModule('node:http').STATUS_CODES
+  return statusCodes[status] ?? 'Error'
 }
 
 function checkStatus(status: number): void {
