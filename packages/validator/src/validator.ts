@@ -151,16 +151,19 @@ export function validator<const O extends ValidatorOptions>(options: O): Middlew
     })
   }
 
+  function partsFailure(outcomes: Outcome[]): ValidationError {
+    const failed = checks.filter((_, index) => !outcomes[index]?.ok).map((check) => check.part)
+    const issues = outcomes.flatMap((outcome) => (outcome.ok ? [] : outcome.issues))
+    return fail(
+      `The request ${listParts(failed)} did not pass validation; fix the fields listed in issues.`,
+      { ok: false, issues },
+      failed,
+    )
+  }
+
   function applyParts(request: Request, event: object, outcomes: Outcome[]): void | Promise<void> {
-    if (!outcomes.every((outcome) => outcome.ok)) {
-      const failed = checks.filter((_, index) => !outcomes[index]?.ok).map((check) => check.part)
-      const issues = outcomes.flatMap((outcome) => (outcome.ok ? [] : outcome.issues))
-      throw fail(
-        `The request ${listParts(failed)} did not pass validation; fix the fields listed in issues.`,
-        { ok: false, issues },
-        failed,
-      )
-    }
+    // A plain loop: this runs on every request, and a callback per part costs more than the check.
+    for (const outcome of outcomes) if (!outcome.ok) throw partsFailure(outcomes)
     // A new view, not a mutation: the event Lambda passed in stays as it arrived.
     const view: Record<string, unknown> = { ...event }
     for (let index = 0; index < checks.length; index++) {
