@@ -142,7 +142,7 @@ export const handler = async () => ({ statusCode: 200, body: typeof logger.info 
 }
 // Bundled for size only: its cold start needs its secret, which is read at the first invocation.
 const sizeOnly: Record<string, string> = {
-  'lamina orders-api example': `export { handler } from './example/orders-api/handler.ts'`,
+  'lamina orders-api fixture': `export { handler } from './example/orders-api/handler.ts'`,
 }
 
 // The stack and its twin built the other ways the header lists.
@@ -220,9 +220,10 @@ async function bundle(name: string, source: string, splitting = false): Promise<
   const dir = folderOf(name)
   mkdirSync(dir, { recursive: true })
   // The examples' handlers, copied out of the repo so the bundle resolves everything as a user's would.
-  for (const example of ['hello', 'orders-api']) {
+  const handlers = { hello: 'examples/hello', 'orders-api': 'bench/fixtures/orders-api' }
+  for (const [example, folder] of Object.entries(handlers)) {
     mkdirSync(join(dir, 'example', example), { recursive: true })
-    copyFileSync(join(root, 'examples', example, 'src', 'handler.ts'), join(dir, 'example', example, 'handler.ts'))
+    copyFileSync(join(root, folder, 'src', 'handler.ts'), join(dir, 'example', example, 'handler.ts'))
   }
   writeFileSync(join(dir, 'entry.ts'), source)
   const file = join(dir, 'index.mjs')

@@ -35,7 +35,7 @@ const nodeVersion = execFileSync(node, ['-v']).toString().trim()
 console.log(`@lamina/local runtime bench, ${nodeVersion}${quick ? ' (quick)' : ''}\n`)
 
 // The functions, built as users build them.
-const [orders] = await local.buildFunctions({ cwd: root, target: 'examples/orders-api', outdir: join(work, 'orders') })
+const [orders] = await local.buildFunctions({ cwd: root, target: 'bench/fixtures/orders-api', outdir: join(work, 'orders') })
 const [hello] = await local.buildFunctions({ cwd: root, target: 'examples/hello', outdir: join(work, 'hello') })
 const [middyOrders] = await local.buildFunctions({
   cwd: root,

@@ -36,7 +36,7 @@ describe('README code blocks', () => {
   it('finds the root README and every package and example README', async () => {
     const files = await readmeFiles(repoRoot)
     expect(files).toEqual(
-      expect.arrayContaining(['README.md', 'packages/core/README.md', 'examples/orders-api/README.md']),
+      expect.arrayContaining(['README.md', 'packages/core/README.md', 'examples/api-backend/README.md']),
     )
   })
 

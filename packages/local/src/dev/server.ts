@@ -80,7 +80,7 @@ function exampleDir(dir: string) {
   if (!existsSync(absolute) || !statSync(absolute).isDirectory()) {
     throw devError(
       `no example folder at ${dir}`,
-      'pass a folder holding a template.yaml, e.g. lamina dev examples/orders-api',
+      'pass a folder holding a template.yaml, e.g. lamina dev examples/api-backend',
     )
   }
   return absolute

@@ -60,7 +60,7 @@ describe('lamina (the bin, spawned)', () => {
   it.each([
     [
       ['dev', 'examples/nope'],
-      'lamina dev: no example folder at examples/nope: pass a folder holding a template.yaml, e.g. lamina dev examples/orders-api',
+      'lamina dev: no example folder at examples/nope: pass a folder holding a template.yaml, e.g. lamina dev examples/api-backend',
     ],
     [['dev', '--port', 'abc'], 'lamina dev: --port "abc" is not a whole number from 0 to 65535: pass e.g. --port 3000'],
     [['dev', '--event', 'v3'], 'lamina dev: --event "v3" is not an HTTP event format: pass one of v2, v1, alb, url'],

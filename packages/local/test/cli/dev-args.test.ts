@@ -75,7 +75,7 @@ describe('devCommand and main on bad input', () => {
     const { err, io } = capture()
     expect(await devCommand(['nowhere'], { ...io, startFunction: startLocalFunction })).toBe(1)
     expect(err).toEqual([
-      'lamina dev: no example folder at nowhere: pass a folder holding a template.yaml, e.g. lamina dev examples/orders-api',
+      'lamina dev: no example folder at nowhere: pass a folder holding a template.yaml, e.g. lamina dev examples/api-backend',
     ])
   })
 

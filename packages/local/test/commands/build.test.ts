@@ -97,7 +97,7 @@ describe('lamina build', () => {
     secrets.setSecret('orders/pricing', JSON.stringify({ apiKey: 'local-key-123', discountPercent: 10 }))
 
     // Act
-    const [built] = await buildFunctions({ cwd: root, target: 'examples/orders-api', outdir: join(out, 'orders') })
+    const [built] = await buildFunctions({ cwd: root, target: 'bench/fixtures/orders-api', outdir: join(out, 'orders') })
     const result = await runBundle(
       built!,
       events.apiGatewayV2({ method: 'POST', path: '/orders', body: { sku: 'lamina-mug', quantity: 3 } }),
@@ -124,10 +124,10 @@ describe('lamina build', () => {
   })
 
   it('leaves the AWS SDK to the runtime with --sdk external', async () => {
-    const [bundled] = await buildFunctions({ cwd: root, target: 'examples/orders-api', outdir: join(out, 'sdk-in') })
+    const [bundled] = await buildFunctions({ cwd: root, target: 'bench/fixtures/orders-api', outdir: join(out, 'sdk-in') })
     const [external] = await buildFunctions({
       cwd: root,
-      target: 'examples/orders-api',
+      target: 'bench/fixtures/orders-api',
       outdir: join(out, 'sdk-out'),
       sdk: 'external',
     })
@@ -235,7 +235,7 @@ describe('lamina build', () => {
       2,
       /^lamina build: unknown option --minify: lamina build takes --sdk, --outdir, --node, --json, --compile-cache\./,
     ],
-    [['examples/hello', 'examples/orders-api'], 2, /^lamina build: one folder or handler at a time\./],
+    [['examples/hello', 'bench/fixtures/orders-api'], 2, /^lamina build: one folder or handler at a time\./],
     [
       ['packages/local/test/fixtures/paths-project/src/needs-missing.ts'],
       1,

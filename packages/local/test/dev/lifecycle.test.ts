@@ -132,7 +132,7 @@ describe('lamina dev: bad input', () => {
 
   it('an example folder that does not exist', async () => {
     await expect(start('examples/nope')).rejects.toThrow(
-      'no example folder at examples/nope: pass a folder holding a template.yaml, e.g. lamina dev examples/orders-api',
+      'no example folder at examples/nope: pass a folder holding a template.yaml, e.g. lamina dev examples/api-backend',
     )
   })
 

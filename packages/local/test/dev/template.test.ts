@@ -9,16 +9,17 @@ import { type FunctionSpec, functionFromHandler, loadTemplate } from '../../src/
 import { exampleFolder, fixtures } from './support/dev-server.js'
 
 const examples = fileURLToPath(new URL('../../../../examples/', import.meta.url))
+const ordersFixture = fileURLToPath(new URL('../../../../bench/fixtures/orders-api/', import.meta.url))
 const standInsFixture = fileURLToPath(new URL('../fixtures/aws-stand-ins/', import.meta.url))
 
 describe('loadTemplate', () => {
   it("reads the examples' templates: the source entry point, routes, settings from Globals", () => {
-    const [orders] = loadTemplate(join(examples, 'orders-api')).functions
+    const [orders] = loadTemplate(ordersFixture).functions
     const [hello] = loadTemplate(join(examples, 'hello')).functions
     expect(orders).toMatchObject({
       id: 'OrdersFunction',
       handler: 'src/handler.handler',
-      entry: join(examples, 'orders-api/src/handler.ts'),
+      entry: join(ordersFixture, 'src/handler.ts'),
       timeoutSeconds: 10,
       memoryMb: 512,
       environment: { POWERTOOLS_SERVICE_NAME: 'orders-api' },
