@@ -5,7 +5,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb'
 import { events } from '@lamina/testing'
 import { describe, expect, it } from 'vitest'
 import { demoBacklogSize, seedDemoBacklog } from '../src/seed.js'
-import { contextWithDeadline, fiveMinutes, scenario, useStandIns } from './harness.js'
+import { contextWithDeadline, expectedTotals, fiveMinutes, scenario, totals, useStandIns } from './harness.js'
 
 const standIns = useStandIns()
 
@@ -88,6 +88,37 @@ describe('each run reports where it stopped', () => {
     expect(second.metrics).toEqual([expect.objectContaining({ ItemsProcessed: 7, BacklogDrained: 1 })])
     expect(third.stops).toEqual([expect.objectContaining({ reason: 'drained', processed: 0, checkpoint: keys[9] })])
     expect(third.metrics).toEqual([expect.objectContaining({ ItemsProcessed: 0, BacklogDrained: 1 })])
+  })
+
+  it('a run the timeout guard stops (a DynamoDB call that hangs) is counted as a timeout; the next run continues from its checkpoint', async () => {
+    // Prepare: the third record's effect hangs. The guard's timer is real: 2 s left, 500 ms margin.
+    const { table, records, keys, clock, instance } = await scenario(standIns.harness, [1, 2, 3, 4], {
+      itemBudgetMs: 0,
+    })
+    const stuck = instance()
+    const hung = stuck.control.hold(
+      (call) => call.operation === 'UpdateItem' && call.input.ExpressionAttributeValues?.[':key']?.S === keys[2],
+    )
+
+    // Act
+    const run = await observe(() =>
+      stuck.handler(events.scheduled(), contextWithDeadline(clock, 2000)).catch((error: Error) => error),
+    )
+    hung.release() // the hung call comes back after its run gave up on it
+    clock.advance(fiveMinutes)
+    const next = instance()
+    const nextOutcome = await next.handler(events.scheduled(), contextWithDeadline(clock, 10_000))
+
+    // Assess: a TimeoutError, logged and counted, no stop line; nothing lost, nothing twice.
+    expect((run.outcome as Error).name).toBe('TimeoutError')
+    expect(run.stops).toEqual([])
+    expect(run.lines).toEqual(
+      expect.arrayContaining([expect.objectContaining({ level: 'ERROR', message: 'Invocation failed' })]),
+    )
+    expect(run.lines.filter((line) => line.Timeouts === 1)).toEqual([expect.objectContaining({ Errors: 1 })])
+    expect(nextOutcome).toMatchObject({ reason: 'drained', checkpoint: keys.at(-1), totalProcessed: 4 })
+    expect([...stuck.control.applied(), ...next.control.applied()].sort()).toEqual(keys)
+    expect(await totals(standIns.harness.db, table)).toEqual(expectedTotals(records))
   })
 
   it('a run with less time than one record needs takes nothing, not even the lease', async () => {
