@@ -7,6 +7,21 @@ afterEach(() => {
 })
 
 describe('cleanup', () => {
+  test('a middleware without cleanup, below one with it, is passed over: nothing is reported', async () => {
+    // Prepare: the outer middleware has no cleanup, the inner one has
+    const cleanupError = vi.fn()
+    const log: string[] = []
+    const handler = wrap(() => 'ok', { hooks: { cleanupError } })
+      .use({ name: 'outer', before: () => undefined })
+      .use({ name: 'inner', cleanup: () => void log.push('inner.cleanup') })
+    // Act
+    const answer = await handler({}, createContext())
+    // Assess
+    expect(answer).toBe('ok')
+    expect(log).toEqual(['inner.cleanup'])
+    expect(cleanupError).not.toHaveBeenCalled()
+  })
+
   test('runs once per middleware on success, error, and early return', async () => {
     for (const [label, build] of [
       [
