@@ -97,7 +97,11 @@ describe('lamina build', () => {
     secrets.setSecret('orders/pricing', JSON.stringify({ apiKey: 'local-key-123', discountPercent: 10 }))
 
     // Act
-    const [built] = await buildFunctions({ cwd: root, target: 'bench/fixtures/orders-api', outdir: join(out, 'orders') })
+    const [built] = await buildFunctions({
+      cwd: root,
+      target: 'bench/fixtures/orders-api',
+      outdir: join(out, 'orders'),
+    })
     const result = await runBundle(
       built!,
       events.apiGatewayV2({ method: 'POST', path: '/orders', body: { sku: 'lamina-mug', quantity: 3 } }),
@@ -124,7 +128,11 @@ describe('lamina build', () => {
   })
 
   it('leaves the AWS SDK to the runtime with --sdk external', async () => {
-    const [bundled] = await buildFunctions({ cwd: root, target: 'bench/fixtures/orders-api', outdir: join(out, 'sdk-in') })
+    const [bundled] = await buildFunctions({
+      cwd: root,
+      target: 'bench/fixtures/orders-api',
+      outdir: join(out, 'sdk-in'),
+    })
     const [external] = await buildFunctions({
       cwd: root,
       target: 'bench/fixtures/orders-api',
