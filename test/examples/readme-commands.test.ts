@@ -55,11 +55,25 @@ async function startServer(command: string, cwd: string, port: number): Promise<
   child.stdout?.on('data', collect)
   child.stderr?.on('data', collect)
   const exited = once(child, 'exit').then(() => 'exit' as const)
+  // A bound, not a wait: a server that never listens fails the test (and is stopped) instead of hanging it.
+  let timer: NodeJS.Timeout | undefined
+  const givenUp = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), 180_000)
+  })
   // A server prints when it starts listening (and builds before that): try the port after each line.
   while (!(await accepts(port))) {
-    const event = await Promise.race([once(child.stdout as NodeJS.ReadableStream, 'data').then(() => 'data'), exited])
+    const event = await Promise.race([
+      once(child.stdout as NodeJS.ReadableStream, 'data').then(() => 'data'),
+      exited,
+      givenUp,
+    ])
     if (event === 'exit') throw new Error(`\`${command}\` exited before listening on ${port}:\n${output}`)
+    if (event === 'timeout') {
+      process.kill(-(child.pid as number), 'SIGINT')
+      throw new Error(`\`${command}\` did not listen on ${port} within 3 minutes:\n${output}`)
+    }
   }
+  clearTimeout(timer)
   return { child, output: () => output }
 }
 
@@ -86,7 +100,7 @@ describe.each(readmes)('%s', (readme) => {
           servers.push(await startServer(local(step.command), step.cwd, port))
           continue
         }
-        if (step.command.replace(/\s+#.*$/, '') === 'npm run build' && step.cwd === repoRoot) {
+        if (step.command === 'npm run build' && step.cwd === repoRoot) {
           await ensurePackagesBuilt()
           continue
         }
@@ -113,7 +127,7 @@ describe('reading README commands', () => {
   const readme = [
     '```sh',
     '# a comment',
-    'npx lamina build examples/api-backend',
+    'npx lamina build examples/api-backend   # writes .lamina/build',
     'npx lamina dev examples/api-backend --port 3000',
     'curl -s -X POST http://localhost:3000/books \\',
     "  -d '{}'",
@@ -134,6 +148,7 @@ describe('reading README commands', () => {
     '```',
     '```sh',
     'npm start',
+    'curl -s https://<api-id>.execute-api.<region>.amazonaws.com/books',
     '```',
   ].join('\n')
 
@@ -150,23 +165,24 @@ describe('reading README commands', () => {
       'sam local start-api',
       'curl http://localhost:3000/books',
       'npm start',
+      'curl -s https://<api-id>.execute-api.<region>.amazonaws.com/books',
     ])
   })
 
-  it('runs servers in the background, shows outside tools and placeholders, and carries cd over within a block', () => {
+  it('runs servers in the background, shows outside tools, what follows them and placeholders, and carries cd over within a block', () => {
     const steps = readmeSteps(readme, repoRoot)
     expect(steps.map((step) => step.kind)).toEqual([
       ...['run', 'server', 'run'],
-      ...['run', 'run', 'shown', 'shown', 'run'],
+      ...['run', 'run', 'shown', 'shown', 'shown'],
       ...['shown', 'shown'],
-      'run',
+      ...['run', 'shown'],
     ])
     expect(steps[1]).toMatchObject({ port: 3000, portInCommand: true })
     expect(steps[4]).toMatchObject({ cwd: repoRoot })
     expect(steps[5]).toMatchObject({ reason: 'needs sam' })
-    expect(steps[6]).toMatchObject({ reason: 'has a placeholder' })
-    expect(steps[7]).toMatchObject({ cwd: join(repoRoot, 'examples/api-backend') })
-    expect(steps[9]).toMatchObject({ reason: 'its block starts with a command that is not run' })
+    expect(steps[6]).toMatchObject({ reason: 'it follows a command that is not run' })
+    expect(steps[9]).toMatchObject({ reason: 'it follows a command that is not run' })
     expect(steps[10]).toMatchObject({ cwd: repoRoot })
+    expect(steps[11]).toMatchObject({ reason: 'has a placeholder' })
   })
 })

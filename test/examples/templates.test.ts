@@ -40,7 +40,7 @@ describe.each(examples)('examples/%s/template.yaml', (example) => {
       const file = join(outdir, fn.id, `${handler.slice(0, handler.lastIndexOf('.'))}.mjs`)
       expect(existsSync(file), `${fn.id}: ${file} is not in the build output`).toBe(true)
       const exportName = handler.slice(handler.lastIndexOf('.') + 1)
-      expect(readFileSync(file, 'utf8')).toMatch(new RegExp(`export\\s*\\{[^}]*\\b${exportName}\\s*\\}`))
+      expect(readFileSync(file, 'utf8')).toMatch(new RegExp(`export\\s*\\{[^}]*\\b${exportName}\\s*[,}]`))
     }
     expect(built.map((fn) => fn.name).sort()).toEqual(
       functionsOf(template)

@@ -3,8 +3,8 @@
 // repository root, line by line, in order; `cd` carries over to the later lines of its block, as
 // in a terminal; a command that takes `--port N` is a server that keeps running in the
 // background. Shown but not run: lines for tools that need an account or an install from outside
-// npm (sam, aws, func, gcloud, or an npm script that runs one), a whole block that starts with
-// one (the lines after it talk to what it started), and lines with a <placeholder> to fill in.
+// npm (sam, aws, func, gcloud, or an npm script that runs one) and the lines after it in its block
+// (they talk to what it started or deployed), and lines with a <placeholder> to fill in.
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
@@ -31,7 +31,9 @@ export function shellCommands(markdown: string): { command: string; line: number
     if (!inBlock) continue
     const trimmed = text.trim()
     if (pending === undefined && (trimmed === '' || trimmed.startsWith('#'))) continue
-    const part = trimmed.endsWith('\\') ? trimmed.slice(0, -1).trimEnd() : trimmed
+    // A trailing comment (` # …`, no quote after it) is the reader's note, not part of the command.
+    const uncommented = trimmed.replace(/\s+# [^'"]*$/, '')
+    const part = uncommented.endsWith('\\') ? uncommented.slice(0, -1).trimEnd() : uncommented
     pending =
       pending === undefined
         ? { command: part, line: index + 1, block }
@@ -69,9 +71,12 @@ export function readmeSteps(markdown: string, root: string): Step[] {
     const script = npmScript(command, cwd)
     const word = command.split(/\s+/)[0] as string
     const tool = outsideTools.find((name) => word === name || new RegExp(`(^|[;&|]\\s*)${name}\\s`).test(script))
-    if (first) blockShown = tool !== undefined
-    if (tool !== undefined) return { kind: 'shown', command, line, reason: `needs ${tool}` }
-    if (blockShown) return { kind: 'shown', command, line, reason: 'its block starts with a command that is not run' }
+    if (first) blockShown = false
+    if (tool !== undefined) {
+      blockShown = true
+      return { kind: 'shown', command, line, reason: `needs ${tool}` }
+    }
+    if (blockShown) return { kind: 'shown', command, line, reason: 'it follows a command that is not run' }
     if (/<[A-Za-z][\w -]*>/.test(command)) return { kind: 'shown', command, line, reason: 'has a placeholder' }
     const typedIn = cwd
     const cd = /^cd (\S+)$/.exec(command)
