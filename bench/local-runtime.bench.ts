@@ -35,7 +35,11 @@ const nodeVersion = execFileSync(node, ['-v']).toString().trim()
 console.log(`@lamina/local runtime bench, ${nodeVersion}${quick ? ' (quick)' : ''}\n`)
 
 // The functions, built as users build them.
-const [orders] = await local.buildFunctions({ cwd: root, target: 'bench/fixtures/orders-api', outdir: join(work, 'orders') })
+const [orders] = await local.buildFunctions({
+  cwd: root,
+  target: 'bench/fixtures/orders-api',
+  outdir: join(work, 'orders'),
+})
 const [hello] = await local.buildFunctions({ cwd: root, target: 'examples/hello', outdir: join(work, 'hello') })
 const [middyOrders] = await local.buildFunctions({
   cwd: root,
@@ -128,63 +132,68 @@ await import(join(here, 'handler.mjs'))
 const { user, system } = process.cpuUsage()
 process.stdout.write(\`\\nlamina-cpu-ms=\${(user + system) / 1000}\\n\`)
 `
-const built = join(work, 'cache-build')
-cpSync(dirname(orders!.outfile), built, { recursive: true })
-writeFileSync(join(built, 'with-cache.mjs'), loader(true))
-writeFileSync(join(built, 'without-cache.mjs'), loader(false))
-execFileSync(node, [join(built, 'with-cache.mjs')], { env: { ...process.env, ...ordersEnv } }) // writes the cache
-const cacheBytes = readdirSync(join(built, '.compile-cache'), { recursive: true })
-  .map((entry) => statSync(join(built, '.compile-cache', String(entry))))
-  .filter((stat) => stat.isFile())
-  .reduce((total, stat) => total + stat.size, 0)
-const shipped = join(work, 'elsewhere', 'var', 'task')
-cpSync(built, shipped, { recursive: true })
-const readOnly = (path: string) => {
-  for (const entry of readdirSync(path, { withFileTypes: true })) {
-    if (entry.isDirectory()) readOnly(join(path, entry.name))
-    else chmodSync(join(path, entry.name), 0o444)
+// node:module's enableCompileCache arrived in Node 22.1: on Node 20 there is nothing to measure.
+if (Number(nodeVersion.slice(1).split('.')[0]) >= 22) {
+  const built = join(work, 'cache-build')
+  cpSync(dirname(orders!.outfile), built, { recursive: true })
+  writeFileSync(join(built, 'with-cache.mjs'), loader(true))
+  writeFileSync(join(built, 'without-cache.mjs'), loader(false))
+  execFileSync(node, [join(built, 'with-cache.mjs')], { env: { ...process.env, ...ordersEnv } }) // writes the cache
+  const cacheBytes = readdirSync(join(built, '.compile-cache'), { recursive: true })
+    .map((entry) => statSync(join(built, '.compile-cache', String(entry))))
+    .filter((stat) => stat.isFile())
+    .reduce((total, stat) => total + stat.size, 0)
+  const shipped = join(work, 'elsewhere', 'var', 'task')
+  cpSync(built, shipped, { recursive: true })
+  const readOnly = (path: string) => {
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      if (entry.isDirectory()) readOnly(join(path, entry.name))
+      else chmodSync(join(path, entry.name), 0o444)
+    }
+    chmodSync(path, 0o555)
   }
-  chmodSync(path, 0o555)
-}
-readOnly(shipped)
+  readOnly(shipped)
 
-function startOnce(file: string): Promise<{ cpu: number; wall: number }> {
-  const started = performance.now()
-  return new Promise((resolve, reject) => {
-    const child = spawn(node, [join(shipped, file)], { env: { ...process.env, ...ordersEnv } })
-    let out = ''
-    child.stdout.on('data', (chunk) => {
-      out += chunk
+  function startOnce(file: string): Promise<{ cpu: number; wall: number }> {
+    const started = performance.now()
+    return new Promise((resolve, reject) => {
+      const child = spawn(node, [join(shipped, file)], { env: { ...process.env, ...ordersEnv } })
+      let out = ''
+      child.stdout.on('data', (chunk) => {
+        out += chunk
+      })
+      child.on('error', reject)
+      child.on('close', (code) =>
+        code === 0
+          ? resolve({ cpu: Number(/lamina-cpu-ms=([\d.]+)/.exec(out)?.[1]), wall: performance.now() - started })
+          : reject(new Error(`${file} exited ${code}`)),
+      )
     })
-    child.on('error', reject)
-    child.on('close', (code) =>
-      code === 0
-        ? resolve({ cpu: Number(/lamina-cpu-ms=([\d.]+)/.exec(out)?.[1]), wall: performance.now() - started })
-        : reject(new Error(`${file} exited ${code}`)),
-    )
-  })
-}
-const cacheRounds = quick ? 7 : 21
-const runs = { without: [] as { cpu: number; wall: number }[], with: [] as { cpu: number; wall: number }[] }
-for (let round = 0; round < cacheRounds; round++) {
-  runs.without.push(await startOnce('without-cache.mjs'))
-  runs.with.push(await startOnce('with-cache.mjs'))
-}
-const cpu = (list: { cpu: number }[]) => median(list.map((run) => run.cpu))
-const wall = (list: { wall: number }[]) => median(list.map((run) => run.wall))
-console.log(
-  `Compile cache (orders-api bundle, ${(cacheBytes / 1024).toFixed(0)} KB of cache), read-only copy at another path, spawn → import done, medians`,
-)
-console.log(`  without the cache      CPU ${ms(cpu(runs.without))}  wall ${ms(wall(runs.without))}`)
-console.log(
-  `  with the cache         CPU ${ms(cpu(runs.with))}  wall ${ms(wall(runs.with))}  (CPU ${(cpu(runs.with) / cpu(runs.without)).toFixed(2)}×, wall ${(wall(runs.with) / wall(runs.without)).toFixed(2)}×)`,
-)
+  }
+  const cacheRounds = quick ? 7 : 21
+  const runs = { without: [] as { cpu: number; wall: number }[], with: [] as { cpu: number; wall: number }[] }
+  for (let round = 0; round < cacheRounds; round++) {
+    runs.without.push(await startOnce('without-cache.mjs'))
+    runs.with.push(await startOnce('with-cache.mjs'))
+  }
+  const cpu = (list: { cpu: number }[]) => median(list.map((run) => run.cpu))
+  const wall = (list: { wall: number }[]) => median(list.map((run) => run.wall))
+  console.log(
+    `Compile cache (orders-api bundle, ${(cacheBytes / 1024).toFixed(0)} KB of cache), read-only copy at another path, spawn → import done, medians`,
+  )
+  console.log(`  without the cache      CPU ${ms(cpu(runs.without))}  wall ${ms(wall(runs.without))}`)
+  console.log(
+    `  with the cache         CPU ${ms(cpu(runs.with))}  wall ${ms(wall(runs.with))}  (CPU ${(cpu(runs.with) / cpu(runs.without)).toFixed(2)}×, wall ${(wall(runs.with) / wall(runs.without)).toFixed(2)}×)`,
+  )
 
-chmodSync(join(work, 'elsewhere'), 0o755)
-const writable = (path: string) => {
-  chmodSync(path, 0o755)
-  for (const entry of readdirSync(path, { withFileTypes: true }))
-    if (entry.isDirectory()) writable(join(path, entry.name))
+  chmodSync(join(work, 'elsewhere'), 0o755)
+  const writable = (path: string) => {
+    chmodSync(path, 0o755)
+    for (const entry of readdirSync(path, { withFileTypes: true }))
+      if (entry.isDirectory()) writable(join(path, entry.name))
+  }
+  writable(shipped)
+} else {
+  console.log(`Compile cache: needs Node 22.1 or later (this is ${nodeVersion}); not measured.`)
 }
-writable(shipped)
 rmSync(work, { recursive: true, force: true })
