@@ -40,6 +40,24 @@ describe('lamina dev: restart on change', () => {
     }
   })
 
+  it('does not restart for files that are not code, JSON or the template (a log written into the folder)', async () => {
+    // Prepare
+    const dir = exampleFolder({ 'template.yaml': httpTemplate(), 'src/handler.mjs': answering('before') })
+    const server = await startTestServer({ dir, watch: true })
+    try {
+      const restarted = once(server, 'restart')
+      // Act: `lamina dev . > dev.log` writes into the folder it watches
+      writeFileSync(join(dir, 'dev.log'), 'listening on http://localhost:3000\n')
+      writeFileSync(join(dir, 'notes.md'), '# notes\n')
+      writeFileSync(join(dir, 'src/handler.mjs'), answering('after'))
+      const [{ files }] = await restarted
+      // Assess: the one restart is for the code
+      expect(files).toEqual(['src/handler.mjs'])
+    } finally {
+      await server.close()
+    }
+  })
+
   it('re-reads the template when it changes: a new route answers', async () => {
     const dir = exampleFolder({
       'template.yaml': httpTemplate(),
