@@ -1,7 +1,7 @@
 // What the stand-ins deliver to functions: an S3 notification sent to a queue becomes the SQS batch
 // of the functions consuming that queue (the path POST /_lamina/sqs takes), and an EventBridge
 // event becomes an invocation of each function whose rule matched. One terminal line each.
-import type { NewRecord } from './history.js'
+import { type NewRecord, outcomeFields } from './history.js'
 import type { RunningFunction } from './runner.js'
 import { invokeSqs } from './sqs.js'
 import type { EventBridgeEvent } from './stand-ins/eventbridge.js'
@@ -48,19 +48,13 @@ export async function invokeEvent(
       ? `${outcome.error.errorType}: ${outcome.error.errorMessage}`
       : undefined
   return {
-    requestId: outcome.requestId,
+    ...outcomeFields(outcome),
     at,
     source: 'eventbridge',
     label: `EventBridge ${event.source} ${event['detail-type']} → rule ${rule.name} → ${spec.id}`,
     functionName: spec.functionName,
     summary: failed ?? 'done',
     ok: failed === undefined,
-    cold: outcome.cold,
-    durationMs: outcome.durationMs,
     event,
-    response: outcome.response,
-    error: outcome.error,
-    logs: outcome.logs,
-    timings: outcome.timings,
   }
 }

@@ -1,5 +1,5 @@
 // The last invocations, for the inspector: kept in memory, pushed to every open page as they end.
-import type { MiddlewareTiming } from './runner.js'
+import type { InvocationOutcome, MiddlewareTiming } from './runner.js'
 
 export interface InvocationRecord {
   id: number
@@ -25,6 +25,17 @@ export interface InvocationRecord {
 }
 
 export type NewRecord = Omit<InvocationRecord, 'id'>
+
+/** What every record takes from the invocation's outcome as it is. */
+export const outcomeFields = (outcome: InvocationOutcome) => ({
+  requestId: outcome.requestId,
+  cold: outcome.cold,
+  durationMs: outcome.durationMs,
+  response: outcome.response,
+  error: outcome.error,
+  logs: outcome.logs,
+  timings: outcome.timings,
+})
 
 export class InvocationHistory {
   readonly #limit: number

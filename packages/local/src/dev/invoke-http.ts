@@ -1,7 +1,7 @@
 // One HTTP request through the function: the event its source would deliver, the answer its
 // source would give, streamed chunk by chunk when the function streams.
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { NewRecord } from './history.js'
+import { type NewRecord, outcomeFields } from './history.js'
 import { toHttpEvent } from './http-event.js'
 import { type HttpAnswer, internalError, preludeHeaders, timedOutAnswer, toHttpAnswer } from './http-response.js'
 import type { RouteMatch } from './routes.js'
@@ -68,7 +68,7 @@ export async function invokeHttp(
   }
   const path = new URL(request.url ?? '/', 'http://localhost').pathname
   return {
-    requestId: outcome.requestId,
+    ...outcomeFields(outcome),
     at,
     source: 'http',
     label: `${request.method} ${path}`,
@@ -76,12 +76,7 @@ export async function invokeHttp(
     status,
     summary: summaryOf(outcome, status),
     ok: status < 500 && !outcome.error && !outcome.timedOut,
-    cold: outcome.cold,
-    durationMs: outcome.durationMs,
     event,
     response: outcome.streamed ? '(streamed)' : outcome.response,
-    error: outcome.error,
-    logs: outcome.logs,
-    timings: outcome.timings,
   }
 }

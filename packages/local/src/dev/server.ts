@@ -10,7 +10,7 @@ import { handleInspector } from '../inspector/routes.js'
 import { devHandler } from './bundle.js'
 import { deliverToQueue, invokeEvent } from './deliveries.js'
 import { devError } from './errors.js'
-import { InvocationHistory, type NewRecord } from './history.js'
+import { InvocationHistory, type NewRecord, outcomeFields } from './history.js'
 import { notFoundAnswer } from './http-response.js'
 import { invokeHttp } from './invoke-http.js'
 import { formatLine } from './log-line.js'
@@ -262,20 +262,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         ? `${outcome.error.errorType}: ${outcome.error.errorMessage}`
         : undefined
     record({
-      requestId: outcome.requestId,
+      ...outcomeFields(outcome),
       at,
       source: 'schedule',
       label: `schedule ${rule} (${expression})`,
       functionName: fn.functionName,
       summary: failed ?? 'done',
       ok: failed === undefined,
-      cold: outcome.cold,
-      durationMs: outcome.durationMs,
       event,
-      response: outcome.response,
-      error: outcome.error,
-      logs: outcome.logs,
-      timings: outcome.timings,
     })
   }
 

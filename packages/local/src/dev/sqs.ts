@@ -1,7 +1,7 @@
 // POST /_lamina/sqs/<function> with a JSON array of message bodies: the SQS batch event Lambda
 // would deliver (the testing kit's records), and which messages the function reported failed.
 import { events } from '@lamina/testing'
-import type { NewRecord } from './history.js'
+import { type NewRecord, outcomeFields } from './history.js'
 import type { RunningFunction } from './runner.js'
 import type { FunctionSpec } from './template.js'
 
@@ -60,20 +60,14 @@ export async function invokeSqs(fn: RunningFunction, spec: FunctionSpec, bodies:
       : {}),
   }
   const record: NewRecord = {
-    requestId: outcome.requestId,
+    ...outcomeFields(outcome),
     at,
     source: 'sqs',
     label: `SQS ${queue}`,
     functionName: spec.functionName,
     summary,
     ok: failed.length === 0,
-    cold: outcome.cold,
-    durationMs: outcome.durationMs,
     event,
-    response: outcome.response,
-    error: outcome.error,
-    logs: outcome.logs,
-    timings: outcome.timings,
   }
   return { answer, record }
 }

@@ -5,12 +5,11 @@
 // fully handled when its answer arrives (EventBridge itself delivers asynchronously); a function
 // is never waited for by its own PutEvents call, which would wait on itself.
 import { randomUUID } from 'node:crypto'
-import { createServer } from 'node:http'
 import { devError } from '../errors.js'
 import { localAccount, localRegion } from '../resources.js'
 import type { EventRuleSpec, FunctionSpec } from '../template.js'
 import { matchesPattern, supportedOperators, unsupportedInPattern } from './event-pattern.js'
-import { awsError, listenLocally, type StandIn } from './shared.js'
+import { awsError, jsonOperationServer, listenLocally, type StandIn } from './shared.js'
 
 export interface EventBridgeEvent {
   version: '0'
@@ -97,46 +96,37 @@ export async function startEventBridge(
   note: (line: string) => void,
 ): Promise<EventBridgeStandIn> {
   checkRules(functions())
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = []
-    request.on('data', (chunk: Buffer) => chunks.push(chunk))
-    request.on('end', async () => {
-      const send = (status: number, body: string) =>
-        response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(body)
-      if (request.headers['x-amz-target'] !== 'AWSEvents.PutEvents') {
-        return send(400, awsError('UnknownOperationException', 'The local stand-in answers PutEvents only.'))
+  const server = jsonOperationServer('AWSEvents.PutEvents', async (body, send, url) => {
+    let entries: PutEventsEntry[]
+    try {
+      entries = (JSON.parse(body) as { Entries: PutEventsEntry[] }).Entries
+    } catch {
+      return send(400, awsError('SerializationException', 'The body is not JSON.'))
+    }
+    if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10) {
+      return send(400, awsError('ValidationException', 'Entries must hold 1 to 10 entries.'))
+    }
+    const caller = /^\/from\/([^/]+)/.exec(url)?.[1]
+    const waits: Promise<unknown>[] = []
+    const answers = entries.map((entry) => {
+      const event = toEvent(entry)
+      if (!('id' in event)) return event
+      const bus = busOf(entry.EventBusName)
+      const targets = functions().flatMap((fn) =>
+        (fn.rules ?? [])
+          .filter((rule) => rule.bus === bus && matchesPattern(rule.pattern, event))
+          .map((rule) => ({ fn, rule })),
+      )
+      if (targets.length === 0) note(`EventBridge ${event.source} ${event['detail-type']} on ${bus}: no rule matches`)
+      for (const { fn, rule } of targets) {
+        const delivery = deliver(fn, rule, event)
+        if (fn.id !== caller) waits.push(delivery)
       }
-      let entries: PutEventsEntry[]
-      try {
-        entries = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { Entries: PutEventsEntry[] }).Entries
-      } catch {
-        return send(400, awsError('SerializationException', 'The body is not JSON.'))
-      }
-      if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10) {
-        return send(400, awsError('ValidationException', 'Entries must hold 1 to 10 entries.'))
-      }
-      const caller = /^\/from\/([^/]+)/.exec(request.url ?? '')?.[1]
-      const waits: Promise<unknown>[] = []
-      const answers = entries.map((entry) => {
-        const event = toEvent(entry)
-        if (!('id' in event)) return event
-        const bus = busOf(entry.EventBusName)
-        const targets = functions().flatMap((fn) =>
-          (fn.rules ?? [])
-            .filter((rule) => rule.bus === bus && matchesPattern(rule.pattern, event))
-            .map((rule) => ({ fn, rule })),
-        )
-        if (targets.length === 0) note(`EventBridge ${event.source} ${event['detail-type']} on ${bus}: no rule matches`)
-        for (const { fn, rule } of targets) {
-          const delivery = deliver(fn, rule, event)
-          if (fn.id !== caller) waits.push(delivery)
-        }
-        return { EventId: event.id }
-      })
-      await Promise.allSettled(waits)
-      const FailedEntryCount = answers.filter((answer) => 'ErrorCode' in answer).length
-      send(200, JSON.stringify({ FailedEntryCount, Entries: answers }))
+      return { EventId: event.id }
     })
+    await Promise.allSettled(waits)
+    const FailedEntryCount = answers.filter((answer) => 'ErrorCode' in answer).length
+    send(200, JSON.stringify({ FailedEntryCount, Entries: answers }))
   })
   const { endpoint, close } = await listenLocally(server)
   const buses = [
