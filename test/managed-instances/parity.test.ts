@@ -27,7 +27,11 @@ beforeAll(async () => {
   await ensurePackagesBuilt()
   const out = join(repoRoot, '.tmp/parity-build')
   const [hello] = await buildFunctions({ cwd: repoRoot, target: 'examples/hello', outdir: join(out, 'hello') })
-  const [orders] = await buildFunctions({ cwd: repoRoot, target: 'bench/fixtures/orders-api', outdir: join(out, 'orders') })
+  const [orders] = await buildFunctions({
+    cwd: repoRoot,
+    target: 'bench/fixtures/orders-api',
+    outdir: join(out, 'orders'),
+  })
   examples = { hello: hello!, orders: orders! }
 }, 20 * minutes)
 
