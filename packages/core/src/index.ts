@@ -2,6 +2,7 @@ export { armTimeout } from './arm-timeout.js'
 export type { Context } from './context.js'
 export type { EventSource, HttpEventSource } from './event-source.js'
 export { eventSource, isHttpEventSource } from './event-source.js'
+export { lifecycleHooks } from './lifecycle.js'
 export { type OrderPlace, orderKey, orderRank } from './order.js'
 export { containsSecret, forgetSecret, minimumSecretLength, redactSecrets, registerSecret } from './secret-registry.js'
 export { isTimeoutError, TimeoutError } from './timeout-error.js'
@@ -20,6 +21,7 @@ export type {
   LifecycleHooks,
   Middleware,
   Phase,
+  PreparedHooks,
   Request,
   WrapOptions,
   WrappedHandler,

@@ -1,10 +1,9 @@
 import { maxTimerDelayMs } from './deadline.js'
-import { observe } from './lifecycle.js'
 import { orderKey } from './order.js'
 import { print } from './report.js'
 import { InvocationRequest } from './request.js'
 import { isThenable } from './thenable.js'
-import type { AnyHandler, AnyMiddleware, LifecycleHooks, Phase, Request } from './types.js'
+import type { AnyHandler, AnyMiddleware, Phase, PreparedHooks, Request } from './types.js'
 import { phases, validate } from './validate.js'
 
 // Any event, context and response: the pipeline does not look inside them. Typed loosely on
@@ -31,7 +30,7 @@ export const missingHandler: Handler = () => {
  * The engine's functions close over the chain (built once per `wrap()`), so no invocation state
  * lives in them: everything about an invocation is on its request.
  */
-export function createChain(hooks: LifecycleHooks | undefined, handler: Handler) {
+export function createChain(hooks: PreparedHooks | undefined, handler: Handler) {
   const names: string[] = []
   const middlewares: object[] = []
   // Middlewares' hooks split by phase, indexed by registration order; a hole means "no such hook".
@@ -46,16 +45,19 @@ export function createChain(hooks: LifecycleHooks | undefined, handler: Handler)
     // Loud on every invocation it breaks, whatever the chain answers: each failing request's log has the fix.
     if (handler === missingHandler) console.error(noHandler)
     const request = new InvocationRequest(event, context) as LiveRequest
-    hooks?.invocationStart?.(request)
+    hooks?.invocationStart(request)
     // Promise.resolve returns our own promises as they are: no extra hop on the async path.
     return Promise.resolve(walk(request, 0))
   }
 
   const chain = Object.assign(invoke, {
     use(middleware: AnyMiddleware | readonly AnyMiddleware[]) {
-      const list = Array.isArray(middleware) ? middleware : [middleware]
+      // One level flattened: an array's items, or the middleware alone.
+      const list = [middleware].flat()
       // Validate all first: a bad entry in an array adds none of it.
-      for (const [offset, item] of list.entries()) validate(item, names.length + offset)
+      list.forEach((item, offset) => {
+        validate(item, names.length + offset)
+      })
       for (const item of list as AnyMiddleware[]) {
         const name = item.name || `middleware #${names.length + 1}`
         // A Lamina middleware checks its own place in the chain (order.ts).
@@ -70,13 +72,13 @@ export function createChain(hooks: LifecycleHooks | undefined, handler: Handler)
         phases.forEach((phase, index) => {
           const hook = item[phase]
           // One list per phase, in the same order: index is always in range.
-          ;(lists[index] as (Hook | undefined)[]).push(hooks && hook ? observe(hooks, phase, name, hook) : hook)
+          ;(lists[index] as (Hook | undefined)[]).push(hooks && hook ? hooks.observe(phase, name, hook) : hook)
         })
       }
       return chain
     },
     handler(fn: AnyHandler) {
-      if (typeof fn !== 'function') throw new TypeError(`.handler() needs a function; got ${typeof fn}.`)
+      if (typeof fn !== 'function') throw new TypeError('.handler(fn) takes a function.')
       handler = fn as Handler
       return chain
     },
@@ -100,7 +102,7 @@ export function createChain(hooks: LifecycleHooks | undefined, handler: Handler)
         if (answered(request, result)) return finish(request, position)
       }
       if (position === count) {
-        hooks?.handlerStart?.(request)
+        hooks?.handlerStart(request)
         // The request itself is the options object: `.signal` stays lazy and nothing is allocated.
         const result = handler(request.event, request.context, request)
         if (isThenable(result)) return later(request, position, result)
@@ -132,7 +134,7 @@ export function createChain(hooks: LifecycleHooks | undefined, handler: Handler)
   function ends(request: LiveRequest, position: number, value: unknown): boolean {
     if (position !== names.length) return answered(request, value)
     request.response = value
-    hooks?.handlerEnd?.(request)
+    hooks?.handlerEnd(request)
     return false
   }
 
@@ -175,18 +177,20 @@ export function createChain(hooks: LifecycleHooks | undefined, handler: Handler)
    */
   function bounded(request: LiveRequest, phase: Phase, index: number, value: PromiseLike<unknown>): Promise<unknown> {
     const remaining = request.context?.getRemainingTimeInMillis?.()
-    if (typeof remaining !== 'number' || !(remaining <= maxTimerDelayMs)) return Promise.resolve(value)
     let timer: ReturnType<typeof setTimeout> | undefined
     return new Promise((resolve, reject) => {
-      timer = setTimeout(() => {
-        reportFailure(
-          request,
-          phase,
-          index,
-          new Error(`${phase} still pending at the deadline: bound it by request.signal.`),
-        )
-        resolve(undefined)
-      }, remaining)
+      // No deadline (no context, or one past setTimeout's range): wait for the hook alone.
+      if (typeof remaining === 'number' && remaining <= maxTimerDelayMs) {
+        timer = setTimeout(() => {
+          reportFailure(
+            request,
+            phase,
+            index,
+            new Error(`${phase} still pending at the deadline: bound it by request.signal.`),
+          )
+          resolve(undefined)
+        }, remaining)
+      }
       value.then(resolve, reject)
     }).finally(() => clearTimeout(timer))
   }
@@ -212,7 +216,7 @@ export function createChain(hooks: LifecycleHooks | undefined, handler: Handler)
       }
     }
     request.dispose()
-    hooks?.invocationEnd?.(request)
+    hooks?.invocationEnd(request)
     return request.response
   }
 

@@ -11,7 +11,7 @@ export function print(error: unknown, what: string): void {
     text = inspect(error)
   } catch {
     // A revoked Proxy, say: nothing about it can be read.
-    text = 'a value that cannot be inspected'
+    text = '(uninspectable)'
   }
   console.error(redactSecrets(`[lamina] ${what} failed; outcome unchanged: ${text}`))
 }

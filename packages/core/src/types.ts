@@ -56,9 +56,9 @@ export interface HandlerOptions {
 }
 
 /**
- * Lifecycle hooks for tools (timing, the dev server). None given: none paid for. Given per chain
- * (`wrap(handler, { hooks })`) or process-wide on `globalThis[Symbol.for('lamina.hooks')]`, set
- * before the function's module calls `wrap()` (a chain reads it once, when it is created).
+ * Lifecycle hooks for tools (timing, the dev server), as written: pass them through
+ * `lifecycleHooks()` to get what `wrap(handler, { hooks })` and the process-wide
+ * `globalThis[Symbol.for('lamina.hooks')]` take. None given: none paid for.
  */
 export interface LifecycleHooks {
   invocationStart?: ((request: Request) => void) | undefined
@@ -78,8 +78,29 @@ export interface LifecycleHooks {
 
 export type Phase = 'before' | 'after' | 'onError' | 'cleanup'
 
+/**
+ * Lifecycle hooks made by `lifecycleHooks()`: each one shielded (it can neither throw into the
+ * invocation nor leave an unhandled rejection), plus the per-middleware timing wrapper. Plain
+ * methods, no class: another copy of core (a tool's, setting the process-wide hooks) makes them
+ * for this one. A raw `LifecycleHooks` object is not one (a compile error, and a `TypeError` at
+ * `wrap()`).
+ */
+export interface PreparedHooks {
+  /** Type-level only: what sets hooks made by `lifecycleHooks()` apart from raw ones. */
+  readonly '~lamina.hooks': 'prepared'
+  invocationStart(request: Request): void
+  invocationEnd(request: Request): void
+  handlerStart(request: Request): void
+  handlerEnd(request: Request): void
+  /** Present only when given: without it the engine writes the failure to `console.error`. */
+  cleanupError?: ((error: unknown, middleware: string, request: Request) => void) | undefined
+  /** A middleware's hook wrapped to report to `hookStart`/`hookEnd` (the hook itself when neither is given). */
+  observe(phase: Phase, middleware: string, hook: (request: Request) => unknown): (request: Request) => unknown
+}
+
 export interface WrapOptions {
-  hooks?: LifecycleHooks | undefined
+  /** Made by `lifecycleHooks({ ... })`; a raw object is refused. */
+  hooks?: PreparedHooks | undefined
 }
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {}

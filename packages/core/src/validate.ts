@@ -3,23 +3,20 @@ import type { AnyMiddleware } from './types.js'
 /** The hooks a middleware may have, in the order the engine keeps them. */
 export const phases = ['before', 'after', 'onError', 'cleanup'] as const
 
-/** Checks a middleware when it is added, so a mistake fails at init, not on the first event. */
+/**
+ * Checks a middleware when it is added, so a mistake fails at init, not on the first event: it
+ * needs at least one hook, and every hook it has must be a function. A primitive has none; a
+ * factory passed uncalled is a function with none, the mistake the message spells out.
+ */
 export function validate(middleware: unknown, position: number): asserts middleware is AnyMiddleware {
-  const refuse = (problem: string): never => {
-    const name = (middleware as { name?: unknown } | null)?.name
+  const item = middleware as Partial<Record<string, unknown>> | undefined
+  // Set hooks are truthy when they are all functions; a set one that is not (null, 0, '') fails the second test.
+  if (
+    !phases.some((phase) => item?.[phase]) ||
+    phases.some((phase) => item?.[phase] !== undefined && typeof item?.[phase] !== 'function')
+  ) {
     throw new TypeError(
-      `middleware ${typeof name === 'string' && name ? `"${name}"` : `#${position + 1}`} ${problem}; .use() takes an object with before, after, onError or cleanup functions.`,
+      `middleware ${item?.name || `#${position + 1}`} needs before/after/onError/cleanup functions: .use(logging()), not .use(logging).`,
     )
   }
-  // Primitives and null are not objects; functions are (a middleware may be one).
-  if (Object(middleware) !== middleware) refuse(`is ${middleware === null ? 'null' : typeof middleware}`)
-  let hasHook = false
-  for (const hook of phases) {
-    const value = (middleware as Record<string, unknown>)[hook]
-    if (value === undefined) continue
-    if (typeof value !== 'function') refuse(`has a "${hook}" that is ${typeof value}`)
-    hasHook = true
-  }
-  // A factory passed uncalled is a function with no hooks: the one mistake worth naming.
-  if (!hasHook) refuse('has no hooks: call the factory, .use(logging()) not .use(logging)')
 }

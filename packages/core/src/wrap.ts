@@ -1,7 +1,6 @@
 import type { Context } from './context.js'
-import { shieldHooks } from './lifecycle.js'
 import { createChain, type Handler, missingHandler } from './pipeline.js'
-import type { AnyHandler, HandlerBuilder, LifecycleHooks, WrapOptions, WrappedHandler } from './types.js'
+import type { AnyHandler, HandlerBuilder, PreparedHooks, WrapOptions, WrappedHandler } from './types.js'
 
 const processHooks = Symbol.for('lamina.hooks')
 
@@ -29,11 +28,13 @@ export function wrap<TEvent = unknown, TContext = Context>(
 export function wrap(handlerOrOptions?: AnyHandler | WrapOptions, maybeOptions?: WrapOptions): unknown {
   const handlerFirst = typeof handlerOrOptions === 'function'
   const options = handlerFirst ? maybeOptions : handlerOrOptions
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new TypeError('wrap() options must be an object like { hooks }.')
-  }
   // Tools that run a function they did not write (the local runtime, a profiler) set process-wide
   // hooks before the function's module loads; a chain's own `hooks` option wins over them.
-  const hooks = options?.hooks ?? (globalThis as { [processHooks]?: LifecycleHooks })[processHooks]
-  return createChain(hooks && shieldHooks(hooks), handlerFirst ? (handlerOrOptions as Handler) : missingHandler)
+  const hooks = options?.hooks ?? (globalThis as { [processHooks]?: PreparedHooks })[processHooks]
+  // Options are an object, and hooks only ones made by lifecycleHooks() (this copy's or another's):
+  // the engine calls their methods bare.
+  if ((options !== undefined && Object(options) !== options) || (hooks && typeof hooks.observe !== 'function')) {
+    throw new TypeError("wrap() options must be an object; hooks made by lifecycleHooks({ ... }) of '@lamina/core'.")
+  }
+  return createChain(hooks, handlerFirst ? (handlerOrOptions as Handler) : missingHandler)
 }

@@ -1,4 +1,4 @@
-import { forgetSecret, type LifecycleHooks, registerSecret, wrap } from '@lamina/core'
+import { forgetSecret, lifecycleHooks, registerSecret, wrap } from '@lamina/core'
 import { createContext, recorder } from '@lamina/testing'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 
@@ -11,7 +11,7 @@ describe('cleanup', () => {
     // Prepare: the outer middleware has no cleanup, the inner one has
     const cleanupError = vi.fn()
     const log: string[] = []
-    const handler = wrap(() => 'ok', { hooks: { cleanupError } })
+    const handler = wrap(() => 'ok', { hooks: lifecycleHooks({ cleanupError }) })
       .use({ name: 'outer', before: () => undefined })
       .use({ name: 'inner', cleanup: () => void log.push('inner.cleanup') })
     // Act
@@ -83,7 +83,7 @@ describe('cleanup', () => {
 
   test('a failing cleanup never hides the outcome; it is reported through the lifecycle hook', async () => {
     const reported: [unknown, string][] = []
-    const hooks: LifecycleHooks = { cleanupError: (error, middleware) => void reported.push([error, middleware]) }
+    const hooks = lifecycleHooks({ cleanupError: (error, middleware) => void reported.push([error, middleware]) })
     const failing = new Error('flush failed')
     const log: string[] = []
     const success = wrap(() => 'result', { hooks })
@@ -182,7 +182,7 @@ describe('cleanup', () => {
     // Node 22 and later inspect it without reading the stack.
     expect(errorLog).toHaveBeenCalledTimes(1)
     expect(String(errorLog.mock.calls[0]?.[0])).toMatch(
-      /^\[lamina\] cleanup of middleware "flusher" failed; outcome unchanged: (a value that cannot be inspected|\[Error: x\])$/,
+      /^\[lamina\] cleanup of middleware "flusher" failed; outcome unchanged: (\(uninspectable\)|\[Error: x\])$/,
     )
   })
 

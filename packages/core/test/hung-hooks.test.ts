@@ -1,4 +1,4 @@
-import { type LifecycleHooks, wrap } from '@lamina/core'
+import { lifecycleHooks, wrap } from '@lamina/core'
 import { recorder } from '@lamina/testing'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 
@@ -15,9 +15,9 @@ const never = () => new Promise<never>(() => undefined)
 
 function reporting() {
   const reported: [string, string][] = []
-  const hooks: LifecycleHooks = {
+  const hooks = lifecycleHooks({
     cleanupError: (error, name) => void reported.push([name, (error as Error).message]),
-  }
+  })
   return { reported, hooks }
 }
 

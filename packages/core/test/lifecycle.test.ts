@@ -1,8 +1,15 @@
-import { forgetSecret, type LifecycleHooks, registerSecret, wrap } from '@lamina/core'
+import {
+  forgetSecret,
+  type LifecycleHooks,
+  lifecycleHooks,
+  type PreparedHooks,
+  registerSecret,
+  wrap,
+} from '@lamina/core'
 import { createContext } from '@lamina/testing'
 import { describe, expect, test, vi } from 'vitest'
 
-function tracingHooks(log: string[]): LifecycleHooks {
+function rawTracingHooks(log: string[]): LifecycleHooks {
   return {
     invocationStart: () => void log.push('start'),
     invocationEnd: () => void log.push('end'),
@@ -12,6 +19,8 @@ function tracingHooks(log: string[]): LifecycleHooks {
     handlerEnd: () => void log.push('handler:end'),
   }
 }
+
+const tracingHooks = (log: string[]) => lifecycleHooks(rawTracingHooks(log))
 
 describe('lifecycle hooks', () => {
   test('report every step in order, for sync and async hooks', async () => {
@@ -48,16 +57,19 @@ describe('lifecycle hooks', () => {
 
   test('hooks that succeed, sync or async, report nothing', async () => {
     const reported: unknown[] = []
-    const hooks = { ...tracingHooks([]), invocationEnd: async () => undefined }
+    const hooks = { ...rawTracingHooks([]), invocationEnd: async () => undefined }
     const handler = wrap(async () => 'ok', {
-      hooks: { ...hooks, cleanupError: (error) => void reported.push(error) },
+      hooks: lifecycleHooks({ ...hooks, cleanupError: (error) => void reported.push(error) }),
     }).use({ name: 'm', before: () => undefined, cleanup: async () => undefined })
     expect(await handler({}, createContext())).toBe('ok')
     expect(reported).toEqual([])
   })
 
   test('an empty hooks object works like none', async () => {
-    const handler = wrap(() => 'ok', { hooks: {} }).use({ before: () => undefined, onError: () => undefined })
+    const handler = wrap(() => 'ok', { hooks: lifecycleHooks({}) }).use({
+      before: () => undefined,
+      onError: () => undefined,
+    })
     expect(await handler({}, createContext())).toBe('ok')
   })
 })
@@ -84,13 +96,13 @@ describe('a lifecycle hook that fails never changes the outcome', () => {
         const bothReported = new Promise<void>((resolve) => {
           allReported = resolve
         })
-        const hooks: LifecycleHooks = {
+        const hooks = lifecycleHooks({
           [key]: failingHook(failure),
           cleanupError: (error, name, request) => {
             reported.push([error, name, request.event])
             if (reported.length === 2) allReported()
           },
-        }
+        })
         const ok = wrap(async () => 'result', { hooks }).use({ name: 'm', after: () => undefined })
         const original = new Error('handler failed')
         const failing = wrap(
@@ -121,11 +133,11 @@ describe('a lifecycle hook that fails never changes the outcome', () => {
     registerSecret('hook-secret-canary')
     try {
       const handler = wrap(() => 'ok', {
-        hooks: {
+        hooks: lifecycleHooks({
           invocationEnd: () => {
             throw new Error('could not send hook-secret-canary')
           },
-        },
+        }),
       })
       expect(await handler({}, createContext())).toBe('ok')
       expect(errorLog).toHaveBeenCalledTimes(1)
@@ -142,11 +154,11 @@ describe('a lifecycle hook that fails never changes the outcome', () => {
   test('a cleanupError that throws: both its failure and what it was reporting reach console.error', async () => {
     const errorLog = vi.spyOn(console, 'error').mockImplementation(() => undefined)
     const handler = wrap(() => 'ok', {
-      hooks: {
+      hooks: lifecycleHooks({
         cleanupError: () => {
           throw new Error('reporter down')
         },
-      },
+      }),
     }).use({
       name: 'flusher',
       cleanup: () => {
@@ -161,21 +173,12 @@ describe('a lifecycle hook that fails never changes the outcome', () => {
     ])
     errorLog.mockRestore()
   })
-
-  test('a hook value that is not a function is reported when called, not thrown into the invocation', async () => {
-    const reported: string[] = []
-    const handler = wrap(() => 'ok', {
-      hooks: { invocationStart: 'nope' as never, cleanupError: (_error, name) => void reported.push(name) },
-    })
-    expect(await handler({}, createContext())).toBe('ok')
-    expect(reported).toEqual(['hooks.invocationStart'])
-  })
 })
 
 test('hookEnd fires only after an async hook has settled', async () => {
   const log: string[] = []
   const handler = wrap(() => 'ok', {
-    hooks: { hookEnd: (phase, name) => void log.push(`${name}.${phase}:end`) },
+    hooks: lifecycleHooks({ hookEnd: (phase, name) => void log.push(`${name}.${phase}:end`) }),
   }).use({
     name: 'slow',
     before: async () => {
@@ -189,7 +192,7 @@ test('hookEnd fires only after an async hook has settled', async () => {
 
 describe('process-wide lifecycle hooks', () => {
   const key = Symbol.for('lamina.hooks')
-  const global = globalThis as { [key]?: LifecycleHooks }
+  const global = globalThis as { [key]?: PreparedHooks | LifecycleHooks }
 
   test('a chain created while they are set reports to them; a chain created after they are removed does not', async () => {
     const log: string[] = []
@@ -214,5 +217,75 @@ describe('process-wide lifecycle hooks', () => {
     }
     expect(processLog).toEqual([])
     expect(chainLog).toEqual(['start', 'handler:start', 'handler:end', 'end'])
+  })
+})
+
+describe('only prepared hooks are taken', () => {
+  const key = Symbol.for('lamina.hooks')
+  const global = globalThis as { [key]?: unknown }
+  const fix = /wrap\(\) options must be an object; hooks made by lifecycleHooks\(\{ \.\.\. \}\) of '@lamina\/core'/
+
+  test('a raw hooks object given to wrap() is refused with a TypeError naming lifecycleHooks()', () => {
+    const raw = rawTracingHooks([]) as never
+    expect(() => wrap(() => 'ok', { hooks: raw })).toThrow(TypeError)
+    expect(() => wrap(() => 'ok', { hooks: raw })).toThrow(fix)
+    expect(() => wrap<unknown>({ hooks: raw })).toThrow(fix)
+  })
+
+  test('raw process-wide hooks are refused the same way, when a chain is created', () => {
+    global[key] = rawTracingHooks([])
+    try {
+      expect(() => wrap(() => 'ok')).toThrow(fix)
+    } finally {
+      delete global[key]
+    }
+  })
+
+  test('hooks prepared elsewhere (another copy of core) are plain methods: any object of that shape works', async () => {
+    // Prepare: what another copy's lifecycleHooks() returns, written out by hand.
+    const log: string[] = []
+    const foreign = {
+      invocationStart: () => void log.push('start'),
+      invocationEnd: () => void log.push('end'),
+      handlerStart: () => void log.push('handler:start'),
+      handlerEnd: () => void log.push('handler:end'),
+      observe: (phase: string, name: string, hook: (request: unknown) => unknown) => (request: unknown) => {
+        log.push(`${name}.${phase}`)
+        return hook(request)
+      },
+    }
+
+    // Act
+    const handler = wrap(() => 'ok', { hooks: foreign as never }).use({ name: 'm', before: () => undefined })
+    const answer = await handler({}, createContext())
+
+    // Assess
+    expect(answer).toBe('ok')
+    expect(log).toEqual(['start', 'm.before', 'handler:start', 'handler:end', 'end'])
+  })
+
+  test('without hookStart and hookEnd, a middleware hook is not wrapped at all', () => {
+    const hook = () => undefined
+    expect(lifecycleHooks({ invocationStart: () => undefined }).observe('before', 'm', hook)).toBe(hook)
+    expect(lifecycleHooks({ hookEnd: () => undefined }).observe('before', 'm', hook)).not.toBe(hook)
+  })
+
+  test('every method is there, so the engine calls them bare; cleanupError only when given', () => {
+    const prepared = lifecycleHooks({})
+    for (const method of ['invocationStart', 'invocationEnd', 'handlerStart', 'handlerEnd', 'observe'] as const) {
+      expect(prepared[method]).toBeTypeOf('function')
+    }
+    expect(prepared.cleanupError).toBeUndefined()
+    expect(lifecycleHooks({ cleanupError: () => undefined }).cleanupError).toBeTypeOf('function')
+  })
+
+  test.each([
+    [{ invocationStart: 'nope' }, /lifecycleHooks\(\): invocationStart is string; pass a function or leave it out/],
+    [{ cleanupError: null }, /lifecycleHooks\(\): cleanupError is object; pass a function or leave it out/],
+    [null, /lifecycleHooks\(\) takes an object of hook functions/],
+    ['hooks', /lifecycleHooks\(\) takes an object of hook functions/],
+  ])('lifecycleHooks(%o) is refused at once with a TypeError saying what to pass', (hooks, message) => {
+    expect(() => lifecycleHooks(hooks as never)).toThrow(TypeError)
+    expect(() => lifecycleHooks(hooks as never)).toThrow(message)
   })
 })

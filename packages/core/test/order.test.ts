@@ -1,4 +1,4 @@
-import { wrap } from '@lamina/core'
+import { lifecycleHooks, wrap } from '@lamina/core'
 import { createContext, recorder } from '@lamina/testing'
 import { describe, expect, test } from 'vitest'
 
@@ -176,7 +176,9 @@ describe('promise hops', () => {
   })
 
   test('with lifecycle hooks given, synchronous hooks stay synchronous', async () => {
-    const handler = wrap(() => 'ok', { hooks: { hookStart: () => undefined, hookEnd: () => undefined } })
+    const handler = wrap(() => 'ok', {
+      hooks: lifecycleHooks({ hookStart: () => undefined, hookEnd: () => undefined }),
+    })
       .use({ before: () => undefined, after: () => undefined, cleanup: () => undefined })
       .use({ before: () => undefined, after: () => undefined })
     expect(await settlesWithin(handler({}, createContext()), 1)).toBe(true)

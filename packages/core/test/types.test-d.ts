@@ -1,4 +1,13 @@
-import { type Context, type LifecycleHooks, type Middleware, type Phase, type Request, wrap } from '@lamina/core'
+import {
+  type Context,
+  type LifecycleHooks,
+  lifecycleHooks,
+  type Middleware,
+  type Phase,
+  type PreparedHooks,
+  type Request,
+  wrap,
+} from '@lamina/core'
 import type { MiddlewareObj } from '@middy/core'
 import httpJsonBodyParser from '@middy/http-json-body-parser'
 import type {
@@ -147,10 +156,29 @@ describe('optional properties take undefined, as @types/aws-lambda and Middy wri
         expectTypeOf(middleware).toEqualTypeOf<string>()
       },
     }
-    wrap(() => 'ok', { hooks })
+    expectTypeOf(lifecycleHooks(hooks)).toEqualTypeOf<PreparedHooks>()
+    wrap(() => 'ok', { hooks: lifecycleHooks(hooks) })
+    wrap<unknown>({ hooks: lifecycleHooks(hooks) })
     wrap(() => 'ok', { hooks: undefined })
     // @ts-expect-error a lifecycle hook is a function
-    wrap(() => 'ok', { hooks: { invocationEnd: 'log' } })
+    lifecycleHooks({ invocationEnd: 'log' })
+  })
+
+  test('wrap() takes only prepared hooks: a raw hooks object is a compile error', () => {
+    const raw: LifecycleHooks = { invocationEnd: () => undefined }
+    // @ts-expect-error pass lifecycleHooks(raw), not raw
+    wrap(() => 'ok', { hooks: raw })
+    // @ts-expect-error the same in the handler-last form
+    wrap<unknown>({ hooks: { handlerStart: () => undefined } })
+    // @ts-expect-error an object with the methods but not made by lifecycleHooks() lacks the brand
+    const lookalike: PreparedHooks = {
+      invocationStart: () => undefined,
+      invocationEnd: () => undefined,
+      handlerStart: () => undefined,
+      handlerEnd: () => undefined,
+      observe: (_phase, _name, hook) => hook,
+    }
+    expectTypeOf(lookalike).toEqualTypeOf<PreparedHooks>()
   })
 
   test('Middy’s own middleware objects still fit, with their request types', () => {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
 import { Metrics } from '@aws-lambda-powertools/metrics'
-import { armTimeout, type Middleware, TimeoutError, wrap } from '@lamina/core'
+import { armTimeout, lifecycleHooks, type Middleware, TimeoutError, wrap } from '@lamina/core'
 import { errorMapper, NotFound } from '@lamina/errors'
 import { MetricUnit, metrics } from '@lamina/metrics'
 import { type CapturedOutput, captureOutput, createContext, events, setLambdaEnvironment } from '@lamina/testing'
@@ -247,7 +247,9 @@ describe('metrics: nothing of one invocation survives into the next', () => {
     // Prepare: the first invocation records Timeouts in seconds, so adding the standard Timeouts
     // (a Count) throws after Invocations and Errors were stored.
     const reported: unknown[] = []
-    const handler = wrap<{ conflict: boolean }>({ hooks: { cleanupError: (error) => void reported.push(error) } })
+    const handler = wrap<{ conflict: boolean }>({
+      hooks: lifecycleHooks({ cleanupError: (error) => void reported.push(error) }),
+    })
       .use(metrics({ invocations: true }))
       .handler(async (event, context) => {
         if (event.conflict) context.metrics.addMetric('Timeouts', MetricUnit.Seconds, 1)

@@ -3,7 +3,7 @@
 // (or the mapper's answer), and no cleanup failure is reported.
 import { Logger } from '@aws-lambda-powertools/logger'
 import { Metrics } from '@aws-lambda-powertools/metrics'
-import { wrap } from '@lamina/core'
+import { lifecycleHooks, wrap } from '@lamina/core'
 import { errorMapper } from '@lamina/errors'
 import { clientErrorMessage, errorMessage, logging } from '@lamina/logger'
 import { metrics } from '@lamina/metrics'
@@ -68,7 +68,7 @@ function written() {
 }
 
 function stack(thrown: { value: unknown }, reported: unknown[], mapped: boolean) {
-  const builder = wrap<unknown>({ hooks: { cleanupError: (error) => void reported.push(error) } })
+  const builder = wrap<unknown>({ hooks: lifecycleHooks({ cleanupError: (error) => void reported.push(error) }) })
   if (mapped) builder.use(errorMapper())
   return builder
     .use(logging({ logger: new Logger() }))

@@ -1,4 +1,4 @@
-import { type Context, type Middleware, wrap } from '@lamina/core'
+import { type Context, type Middleware, type PreparedHooks, wrap } from '@lamina/core'
 import { otelHooks, type TracingOptions, tracing } from '@lamina/tracer'
 import type { Tracer as OtelTracer } from '@opentelemetry/api'
 import type { SQSEvent } from 'aws-lambda'
@@ -29,6 +29,8 @@ describe("tracing({ mode: 'otel' }) types", () => {
     expectTypeOf(pass).returns.toEqualTypeOf<Middleware>()
     pass({ mode: 'otel', spanName: 'orders' })
     pass({ captureResponse: false })
-    expectTypeOf(otelHooks()).toHaveProperty('hookStart')
+    // Prepared by lifecycleHooks(), so wrap() takes them as they are.
+    expectTypeOf(otelHooks()).toEqualTypeOf<PreparedHooks>()
+    wrap(async () => 'ok', { hooks: otelHooks() })
   })
 })

@@ -329,6 +329,8 @@ describe('wrapDurable: one invocation, driven directly', () => {
   })
 
   it('validates middlewares as wrap() does', () => {
-    expect(() => wrapDurable(async () => 1).use(null as never)).toThrow(/middleware #1 is null/)
+    expect(() => wrapDurable(async () => 1).use(null as never)).toThrow(
+      /middleware #1 needs before\/after\/onError\/cleanup functions/,
+    )
   })
 })

@@ -1,5 +1,6 @@
 // Per-middleware timings from core's process-wide lifecycle hooks, kept per request id so that
 // overlapping invocations (Managed Instances) never mix.
+import { lifecycleHooks, type Phase } from '@lamina/core'
 import type { MiddlewareTiming, TimingPhase } from './types.js'
 
 const hooksKey = Symbol.for('lamina.hooks')
@@ -48,14 +49,18 @@ export class TimingRecorder {
     invocation.timings.push({ phase, middleware, startMs, endMs: performance.now() - invocation.startedAt })
   }
 
-  /** Installs the recorder as core's process-wide lifecycle hooks (before the user's module loads). */
+  /**
+   * Installs the recorder as core's process-wide lifecycle hooks (before the user's module loads).
+   * Prepared by this copy of core: the function's bundle has its own copy, which takes them as
+   * plain methods.
+   */
   install() {
-    ;(globalThis as Record<symbol, unknown>)[hooksKey] = {
-      hookStart: (phase: TimingPhase, name: string, request: WithContext) => this.#start(phase, name, request),
-      hookEnd: (phase: TimingPhase, name: string, request: WithContext) => this.#stop(phase, name, request),
+    ;(globalThis as Record<symbol, unknown>)[hooksKey] = lifecycleHooks({
+      hookStart: (phase: Phase, name: string, request: WithContext) => this.#start(phase, name, request),
+      hookEnd: (phase: Phase, name: string, request: WithContext) => this.#stop(phase, name, request),
       handlerStart: (request: WithContext) => this.#start('handler', 'handler', request),
       handlerEnd: (request: WithContext) => this.#stop('handler', 'handler', request),
-    }
+    })
   }
 
   uninstall() {

@@ -1,4 +1,4 @@
-import type { LifecycleHooks, Phase, Request } from '@lamina/core'
+import { lifecycleHooks, type Phase, type PreparedHooks, type Request } from '@lamina/core'
 import { loadedOtelRuntime } from './runtime.js'
 import { spansOf } from './state.js'
 
@@ -23,12 +23,13 @@ const stepName = (phase: Phase, middleware: string) => `${middleware}.${phase}`
 /**
  * Lifecycle hooks that add a child span under the invocation's span for every middleware hook
  * (`validator.before`, `errorMapper.onError`…) and one for the handler (`handler`), so a trace shows
- * where an invocation's time went. Pass them to `wrap(handler, { hooks: otelHooks() })` with
+ * where an invocation's time went. Prepared (`lifecycleHooks()`), so they go straight to
+ * `wrap(handler, { hooks: otelHooks() })`, with
  * `tracing({ mode: 'otel' })` in the chain; the steps that run before `tracing()`'s `before` (and
  * after its `cleanup`) are outside its span and get none.
  */
-export function otelHooks(): LifecycleHooks {
-  return {
+export function otelHooks(): PreparedHooks {
+  return lifecycleHooks({
     hookStart(phase, middleware, request) {
       // tracing() itself opens and closes the parent span: its own steps are not children of it.
       if (middleware === 'tracing') return
@@ -43,5 +44,5 @@ export function otelHooks(): LifecycleHooks {
     handlerEnd(request) {
       end(request, 'handler')
     },
-  }
+  })
 }
