@@ -40,9 +40,14 @@ type TracedRequest = { [segmentsKey]?: OpenSegments | undefined }
 const segmentsOf = (request: Request) => (request as unknown as TracedRequest)[segmentsKey]
 
 let tracerModule: Promise<typeof import('@aws-lambda-powertools/tracer')> | undefined
-/** Loads Powertools' Tracer (and with it the X-Ray SDK) once per process, only when asked. */
+/**
+ * Loads Powertools' Tracer (and with it the X-Ray SDK) once per process, only when asked. Its
+ * CommonJS build, through a file of ours: a one-file ES-module bundle would otherwise import
+ * node:http at the top of the file at every cold start, tracing on or off (see that file).
+ * Still an import(), so a bundle that splits puts the Tracer in a chunk of its own.
+ */
 const loadTracerModule = () => {
-  tracerModule ??= import('@aws-lambda-powertools/tracer').then((module) => namedExports(module, 'Tracer'))
+  tracerModule ??= import('./powertools-tracer.cjs').then((module) => namedExports(module, 'Tracer'))
   return tracerModule
 }
 
