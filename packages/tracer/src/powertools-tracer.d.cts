@@ -1,6 +1,3 @@
-// Typed as the ES build the rest of the package names, so a Tracer loaded here is the `Tracer` type
-// users pass in: both builds have the same API.
-declare const powertoolsTracer: typeof import('@aws-lambda-powertools/tracer', {
-  with: { 'resolution-mode': 'import' },
-})
-export = powertoolsTracer
+// What tracing.ts reads from this file; it types the module as Powertools' ES build (the Tracer a
+// user passes in), which has the same API as the CommonJS build loaded here.
+export declare const Tracer: unknown

@@ -39,7 +39,8 @@ const segmentsKey = Symbol('lamina.tracer.segments')
 type TracedRequest = { [segmentsKey]?: OpenSegments | undefined }
 const segmentsOf = (request: Request) => (request as unknown as TracedRequest)[segmentsKey]
 
-let tracerModule: Promise<typeof import('@aws-lambda-powertools/tracer')> | undefined
+type TracerModule = typeof import('@aws-lambda-powertools/tracer')
+let tracerModule: Promise<TracerModule> | undefined
 /**
  * Loads Powertools' Tracer (and with it the X-Ray SDK) once per process, only when asked. Its
  * CommonJS build, through a file of ours: a one-file ES-module bundle would otherwise import
@@ -47,7 +48,9 @@ let tracerModule: Promise<typeof import('@aws-lambda-powertools/tracer')> | unde
  * Still an import(), so a bundle that splits puts the Tracer in a chunk of its own.
  */
 const loadTracerModule = () => {
-  tracerModule ??= import('./powertools-tracer.cjs').then((module) => namedExports(module, 'Tracer'))
+  tracerModule ??= import('./powertools-tracer.cjs').then(
+    (module) => namedExports(module, 'Tracer') as unknown as TracerModule,
+  )
   return tracerModule
 }
 
