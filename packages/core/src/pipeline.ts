@@ -238,11 +238,8 @@ export function createChain(hooks: PreparedHooks | undefined, handler: Handler) 
  * `request.earlyResponse`. Takes the answer as the response and says whether there was one.
  */
 function answered(request: LiveRequest, result: unknown): boolean {
-  if (result === undefined) {
-    if (!('earlyResponse' in request)) return false
-    result = (request as { earlyResponse?: unknown }).earlyResponse
-  }
-  request.response = result
+  if (result === undefined && !('earlyResponse' in request)) return false
+  request.response = result === undefined ? (request as { earlyResponse?: unknown }).earlyResponse : result
   return true
 }
 

@@ -4,10 +4,7 @@ export class TimeoutError extends Error {
   /** HTTP mappers answer a timeout with 504 Gateway Timeout. */
   readonly statusCode = 504
 
-  constructor(
-    message = 'The invocation timed out: raise the function timeout or make the work faster.',
-    options?: ErrorOptions,
-  ) {
+  constructor(message = 'Timed out: raise the function timeout or make the work faster.', options?: ErrorOptions) {
     super(message, options)
   }
 }

@@ -110,6 +110,36 @@ describe('two copies of core in one process (ESM and CommonJS)', () => {
     expect(cjs.containsSecret(secret)).toBe(false)
   })
 
+  test.each([
+    ['prepared by CommonJS, set process-wide, taken by ESM wrap', () => [cjs, esm] as const],
+    ['prepared by ESM, set process-wide, taken by CommonJS wrap', () => [esm, cjs] as const],
+  ])('lifecycle hooks %s: every step is reported, a failing hook is shielded', async (_label, copies) => {
+    // Prepare: a tool (the local runtime) prepares hooks with its copy before the function's module loads.
+    const [toolCore, functionCore] = copies()
+    const key = Symbol.for('lamina.hooks')
+    const log: string[] = []
+    ;(globalThis as Record<symbol, unknown>)[key] = toolCore.lifecycleHooks({
+      hookStart: (phase, name) => void log.push(`${name}.${phase}`),
+      handlerEnd: () => {
+        throw new Error('timing sink down')
+      },
+      cleanupError: (_error, name) => void log.push(`reported ${name}`),
+    })
+    let handler: (event: unknown, context: unknown) => Promise<unknown>
+    try {
+      handler = functionCore.wrap(() => 'ok').use({ name: 'm', before: () => undefined })
+    } finally {
+      delete (globalThis as Record<symbol, unknown>)[key]
+    }
+
+    // Act
+    const answer = await handler({}, createContext())
+
+    // Assess
+    expect(answer).toBe('ok')
+    expect(log).toEqual(['m.before', 'reported hooks.handlerEnd'])
+  })
+
   test('a request that is not one of core’s is still refused with a clear message', () => {
     expect(() => esm.armTimeout({ context: createContext() } as never, 100)).toThrow(
       /armTimeout\(\) needs a request from @lamina\/core wrap\(\)/,

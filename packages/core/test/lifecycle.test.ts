@@ -223,7 +223,7 @@ describe('process-wide lifecycle hooks', () => {
 describe('only prepared hooks are taken', () => {
   const key = Symbol.for('lamina.hooks')
   const global = globalThis as { [key]?: unknown }
-  const fix = /wrap\(\) options must be an object; hooks made by lifecycleHooks\(\{ \.\.\. \}\) of '@lamina\/core'/
+  const fix = /^wrap\(\) options must be an object; hooks from lifecycleHooks\(\) of '@lamina\/core'\.$/
 
   test('a raw hooks object given to wrap() is refused with a TypeError naming lifecycleHooks()', () => {
     const raw = rawTracingHooks([]) as never

@@ -86,4 +86,19 @@ describe('sync hooks run without an await', () => {
     const handler = wrap(() => thenable as unknown as string)
     expect(await handler({}, createContext())).toBe('from thenable')
   })
+
+  test('a function with a then method is a thenable too (as await sees it); other values are answers as they are', async () => {
+    const callable = Object.assign(() => undefined, {
+      // biome-ignore lint/suspicious/noThenProperty: a callable thenable is exactly what is under test
+      then: (resolve: (value: string) => void) => resolve('from callable thenable'),
+    })
+    const viaHandler = wrap(() => callable as unknown as string)
+    const viaBefore = wrap(() => 'handler').use({ before: () => callable })
+    const plainFunction = () => undefined
+    const answersAFunction = wrap(() => plainFunction)
+    expect(await viaHandler({}, createContext())).toBe('from callable thenable')
+    expect(await viaBefore({}, createContext())).toBe('from callable thenable')
+    expect(await answersAFunction({}, createContext())).toBe(plainFunction)
+    expect(await wrap(() => 0)({}, createContext())).toBe(0)
+  })
 })

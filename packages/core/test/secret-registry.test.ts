@@ -21,6 +21,12 @@ describe('secret registry', () => {
     expect(redactSecrets('nothing here')).toBe('nothing here')
   })
 
+  test('a mask is written as it is: `$&` and the like are not replacement patterns', () => {
+    register('dollar-canary')
+    expect(redactSecrets('key=dollar-canary;', '[$&]')).toBe('key=[$&];')
+    expect(redactSecrets('key=dollar-canary;', "$'$`")).toBe("key=$'$`;")
+  })
+
   test('ignores values too short to mask safely, and non-strings', () => {
     register('abc')
     registerSecret(undefined as never)
@@ -39,6 +45,26 @@ describe('secret registry', () => {
     register('rotated-secret')
     forgetSecret('rotated-secret')
     expect(redactSecrets('rotated-secret')).toBe('rotated-secret')
+  })
+
+  test('property: redaction equals replacing every occurrence of the secret with the mask, whatever the mask', () => {
+    // The text around the secret is drawn from other letters, so every occurrence is one the test placed.
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[a-m]{4,12}$/),
+        fc.array(fc.stringMatching(/^[n-z ]*$/)),
+        fc.string(),
+        (secret, parts, mask) => {
+          registerSecret(secret)
+          try {
+            expect(redactSecrets(parts.join(secret), mask)).toBe(parts.join(mask))
+          } finally {
+            forgetSecret(secret)
+          }
+        },
+      ),
+      { numRuns: 500 },
+    )
   })
 
   test('property: after redaction no registered secret remains in any text', () => {

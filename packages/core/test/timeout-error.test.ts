@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest'
 describe('TimeoutError', () => {
   test('says what happened and what to do, and answers 504', () => {
     const error = new TimeoutError()
-    expect(error.message).toBe('The invocation timed out: raise the function timeout or make the work faster.')
+    expect(error.message).toBe('Timed out: raise the function timeout or make the work faster.')
     expect(error.name).toBe('TimeoutError')
     expect(error.statusCode).toBe(504)
     expect(new TimeoutError('custom', { cause: 'why' })).toMatchObject({ message: 'custom', cause: 'why' })

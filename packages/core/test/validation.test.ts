@@ -71,7 +71,7 @@ describe('middleware validation when added', () => {
   })
 
   test('bad wrap() and .handler() arguments are refused with a clear message', () => {
-    const options = /^wrap\(\) options must be an object; hooks made by lifecycleHooks/
+    const options = /^wrap\(\) options must be an object; hooks from lifecycleHooks\(\)/
     expect(() => wrap('handler' as never)).toThrow(options)
     expect(() => wrap(() => 'ok', null as never)).toThrow(options)
     expect(() => wrap(null as never)).toThrow(options)
