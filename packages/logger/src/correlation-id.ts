@@ -25,15 +25,19 @@ function readSegments(value: unknown, segments: readonly string[]): unknown {
   return current
 }
 
-const requestIdPath = ['requestContext', 'requestId'] as const
+/** An own property's value, or `undefined` (never one inherited through `__proto__`). */
+const own = (bag: unknown, key: string): unknown => (isBag(bag) && Object.hasOwn(bag, key) ? bag[key] : undefined)
 
 /** A header's value by its lower-case name, whatever case the caller used. */
 function header(event: Bag, name: string): unknown {
   const headers = event.headers
   if (!isBag(headers)) return undefined
+  // HTTP APIs and function URLs send lower-case names: one lookup. Others keep the client's case.
+  if (Object.hasOwn(headers, name)) return headers[name]
   // Only a name of the same length can match: the others are never lower-cased (no string made).
-  for (const key of Object.keys(headers)) {
-    if (key.length === name.length && key.toLowerCase() === name) return headers[key]
+  // A for-in loop, not Object.keys: no array made on every invocation.
+  for (const key in headers) {
+    if (key.length === name.length && key.toLowerCase() === name && Object.hasOwn(headers, key)) return headers[key]
   }
   return undefined
 }
@@ -56,7 +60,7 @@ export function defaultCorrelationId(event: unknown): unknown {
     case 'api-gateway-v1':
     case 'api-gateway-v2':
     case 'function-url':
-      return header(shape, 'x-correlation-id') ?? readSegments(shape, requestIdPath)
+      return header(shape, 'x-correlation-id') ?? own(shape.requestContext, 'requestId')
     case 'alb':
       return header(shape, 'x-correlation-id') ?? header(shape, 'x-amzn-trace-id')
     case 'sqs':
