@@ -10,9 +10,11 @@ export const phases = ['before', 'after', 'onError', 'cleanup'] as const
  */
 export function validate(middleware: unknown, position: number): asserts middleware is AnyMiddleware {
   const item = middleware as Partial<Record<string, unknown>> | undefined
-  // Set hooks are truthy when they are all functions; a set one that is not (null, 0, '') fails the second test.
+  // Set hooks are truthy when they are all functions; a set one that is not (null, 0, '') fails the
+  // second test.
   if (
     !phases.some((phase) => item?.[phase]) ||
+    // Stryker disable next-line OptionalChaining: the second test runs only on a value with a hook, never on null or undefined
     phases.some((phase) => item?.[phase] !== undefined && typeof item?.[phase] !== 'function')
   ) {
     throw new TypeError(
