@@ -14,8 +14,19 @@ export interface InterleaveOptions {
 
 export type Variant = [name: string, run: () => Promise<unknown> | unknown]
 
-/** ns per invocation, median over the rounds, for each variant (same order as given). */
-export async function interleaved(variants: Variant[], options: InterleaveOptions): Promise<Map<string, number>> {
+export interface Interleaved {
+  /** ns per invocation, median over the rounds, for each variant. */
+  medians: Map<string, number>
+  /**
+   * `a` ÷ `b`, paired: the median over the rounds of each round's ratio. Both ran back to back
+   * in the same round, so a burst of load from another tenant moves both and mostly cancels
+   * out, where a ratio of two medians keeps it.
+   */
+  pairedRatio(a: string, b: string): number
+}
+
+/** Runs the variants in interleaved rounds; see `Interleaved` for what it reports. */
+export async function interleaved(variants: Variant[], options: InterleaveOptions): Promise<Interleaved> {
   const samples = new Map<string, number[]>(variants.map(([name]) => [name, []]))
   for (let round = -options.warmupRounds; round < options.rounds; round++) {
     for (let index = 0; index < variants.length; index++) {
@@ -26,5 +37,16 @@ export async function interleaved(variants: Variant[], options: InterleaveOption
       if (round >= 0) samples.get(name)?.push((ms * 1e6) / options.batch)
     }
   }
-  return new Map([...samples].map(([name, values]) => [name, median(values)]))
+  const of = (name: string) => {
+    const values = samples.get(name)
+    if (values === undefined) throw new Error(`bench: no variant named ${name}`)
+    return values
+  }
+  return {
+    medians: new Map([...samples].map(([name, values]) => [name, median(values)])),
+    pairedRatio: (a, b) => {
+      const divisors = of(b)
+      return median(of(a).map((value, round) => value / (divisors[round] as number)))
+    },
+  }
 }
