@@ -1,24 +1,18 @@
-import { copyFile } from 'node:fs/promises'
 import { defineConfig } from 'tsup'
 import base from '../../tsup.base.js'
 
-// src/powertools-tracer.cjs ships as a file of its own beside dist/index.js and dist/index.cjs, both
-// of which import() it: inlined, its require() would be esbuild's, which an ES module has no
-// `require` for. A user's bundler then reads it as the CommonJS file it is (see that file for why).
-const powertoolsTracer = './powertools-tracer.cjs'
-
+// lib/powertools-tracer.cjs ships as the CommonJS file it is, beside dist/: dist/index.js and
+// dist/index.cjs import() it by the same relative path as src/tracing.ts does. Inlined, its
+// require() would be esbuild's, which an ES module has no `require` for; left as a file, a
+// user's bundler reads it as CommonJS (see that file for why).
 export default defineConfig({
   ...base,
   esbuildPlugins: [
     {
       name: 'powertools-tracer-as-its-own-file',
       setup(build) {
-        build.onResolve({ filter: /^\.\/powertools-tracer\.cjs$/ }, () => ({ path: powertoolsTracer, external: true }))
+        build.onResolve({ filter: /\/powertools-tracer\.cjs$/ }, ({ path }) => ({ path, external: true }))
       },
     },
   ],
-  async onSuccess() {
-    // Types are not needed there: the declarations never name this file.
-    await copyFile('src/powertools-tracer.cjs', 'dist/powertools-tracer.cjs')
-  },
 })

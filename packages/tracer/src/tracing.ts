@@ -48,7 +48,7 @@ let tracerModule: Promise<TracerModule> | undefined
  * Still an import(), so a bundle that splits puts the Tracer in a chunk of its own.
  */
 const loadTracerModule = () => {
-  tracerModule ??= import('./powertools-tracer.cjs').then(
+  tracerModule ??= import('../lib/powertools-tracer.cjs').then(
     (module) => namedExports(module, 'Tracer') as unknown as TracerModule,
   )
   return tracerModule
