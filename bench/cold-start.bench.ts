@@ -7,8 +7,8 @@
 // medians kept. Also each Lamina package's import cost alone (its dist, unbundled).
 //
 // The issue's stack and its twin are also built three other ways, each case labelled:
-// - plain esbuild with `splitting: true` (what @lamina/tracer's README tells esbuild users to set):
-//   each import() becomes a chunk of its own, read only when imported;
+// - plain esbuild with `splitting: true` (what @lamina/tracer's README suggests for the fastest
+//   start): each import() becomes a chunk of its own, read only when imported;
 // - `lamina build` (split, minified, node24, `module` before `main`), the twin built the same way;
 // - `lamina build --compile-cache` (Node 22 and later: a V8 compile cache made at build time with
 //   this Node), the twin too. The stack ÷ twin ratios are reported for each build, and the cached
@@ -64,9 +64,10 @@ export const handler = wrap()
     return { statusCode: 201, headers: { 'content-type': 'application/json' }, body: JSON.stringify(event.body) }
   })`,
   // The same stack with logging() and metrics() instead of observability(): no tracing(), so the
-  // bundle holds no Powertools Tracer, no X-Ray SDK and no ES-module import of node:http (which on
-  // Node 24 loads undici at init). Reported, to show what the tracer costs a function that has
-  // tracing off.
+  // bundle holds neither the X-Ray SDK nor OpenTelemetry. Reported, to show what the tracer costs a
+  // function that has tracing off (in one file: Node compiling the tracing code it never runs;
+  // @lamina/tracer loads Powertools' CommonJS Tracer, so no ES-module import of node:http, which
+  // on Node 22 and 24 loads undici at init).
   'lamina stack without tracing()': `
 import { wrap } from '@lamina/core'
 import { errorMapper } from '@lamina/errors'
