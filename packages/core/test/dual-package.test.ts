@@ -125,7 +125,7 @@ describe('two copies of core in one process (ESM and CommonJS)', () => {
       },
       cleanupError: (_error, name) => void log.push(`reported ${name}`),
     })
-    let handler: (event: unknown, context: unknown) => Promise<unknown>
+    let handler: Core.WrappedHandler<unknown, Core.Context, string>
     try {
       handler = functionCore.wrap(() => 'ok').use({ name: 'm', before: () => undefined })
     } finally {
