@@ -65,8 +65,15 @@ function publish(
   request: Request,
 ): boolean {
   const tracked = request as TrackedRequest
-  const outcome = outcomeOf(tracked[errored] === true, request.error, request.response)
-  const added = addOutcomeMetrics(instance, enabled, outcome, tracked[startedAt])
+  // With every per-invocation metric off, the outcome has nothing to decide: not worked out.
+  const added =
+    enabled.perInvocation &&
+    addOutcomeMetrics(
+      instance,
+      enabled,
+      outcomeOf(tracked[errored] === true, request.error, request.response),
+      tracked[startedAt],
+    )
   // Nothing to publish: Powertools would warn, or throw with throwOnEmptyMetrics.
   if (!added && !instance.hasStoredMetrics()) return false
   const functionName = functionNameOf(request)

@@ -16,10 +16,13 @@ export interface StandardMetrics {
   duration?: boolean
 }
 
-export type EnabledMetrics = Required<StandardMetrics>
+export type EnabledMetrics = Required<StandardMetrics> & {
+  /** Any metric added once per invocation (all but `coldStart`). */
+  perInvocation: boolean
+}
 
 export function enabledMetrics(options: StandardMetrics): EnabledMetrics {
-  return {
+  const enabled = {
     coldStart: options.coldStart ?? true,
     // Off by default: Lambda publishes Invocations and Duration in AWS/Lambda for free, and
     // each custom metric is billed.
@@ -28,6 +31,7 @@ export function enabledMetrics(options: StandardMetrics): EnabledMetrics {
     timeouts: options.timeouts ?? true,
     duration: options.duration ?? false,
   }
+  return { ...enabled, perInvocation: enabled.invocations || enabled.errors || enabled.timeouts || enabled.duration }
 }
 
 // performance.now() differences print as 18.30873699999995; a hundredth of a millisecond is
