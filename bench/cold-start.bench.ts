@@ -4,7 +4,10 @@
 // figure is the child's own CPU time (user + system) from spawn to the first response, above
 // the same runner with a bare handler: CPU time is what init costs, whatever else the shared
 // machine runs (wall time, noisier, is reported beside it). Cases run in interleaved rounds,
-// medians kept. Also each Lamina package's import cost alone (its dist, unbundled).
+// medians kept. Also each Lamina package's import cost alone (its dist, unbundled). Packages
+// resolve as in a project that ran the README's `npm i` lines: the tracer's optional peers (the
+// OpenTelemetry SDK) are not installed there, so the plain esbuild builds treat them as missing;
+// one more case has them installed, as a project using the OpenTelemetry mode has.
 //
 // The issue's stack and its twin are also built three other ways, each case labelled:
 // - plain esbuild with `splitting: true` (what @lamina/tracer's README suggests for the fastest
@@ -31,11 +34,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
-import { build } from 'esbuild'
+import { build, type Plugin } from 'esbuild'
 import { median, quick, report } from './support/report.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const rounds = quick ? 7 : 11
+const rounds = quick ? 7 : 21
 // Node's module compile cache (module.enableCompileCache) exists from Node 22.
 const compileCacheWorks = Number(process.versions.node.split('.')[0]) >= 22
 const requireBanner = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"
@@ -150,6 +153,11 @@ const sizeOnly: Record<string, string> = {
 const splitBuilt: Record<string, string> = {
   'lamina stack (esbuild splitting: true)': entries['lamina stack'] as string,
 }
+// The stack as one file again, for a project that also installed the OpenTelemetry SDK packages
+// (the tracer's optional peers, for its OpenTelemetry mode): the bundle then holds them too.
+const withOptionalPeers: Record<string, string> = {
+  'lamina stack (OpenTelemetry SDK installed too)': entries['lamina stack'] as string,
+}
 const laminaBuilt: Record<string, { source: string; compileCache: boolean }> = {
   'lamina stack (lamina build)': { source: entries['lamina stack'] as string, compileCache: false },
   'middy + powertools stack (lamina build)': {
@@ -169,7 +177,12 @@ const laminaBuilt: Record<string, { source: string; compileCache: boolean }> = {
       }
     : {}),
 }
-const timed = [...Object.keys(entries), ...Object.keys(splitBuilt), ...Object.keys(laminaBuilt)]
+const timed = [
+  ...Object.keys(entries),
+  ...Object.keys(splitBuilt),
+  ...Object.keys(withOptionalPeers),
+  ...Object.keys(laminaBuilt),
+]
 
 // The runner is the same for every case: import the bundle, answer one event, report CPU time.
 const runner = `
@@ -217,7 +230,32 @@ interface Bundle {
 
 const folderOf = (name: string) => join(work, name.replace(/[^a-z0-9]+/gi, '-'))
 
-async function bundle(name: string, source: string, splitting = false): Promise<Bundle> {
+// What `npm install` of the README's packages leaves out: the tracer's optional peer dependencies
+// (the OpenTelemetry SDK, for its OpenTelemetry mode). This repository installs them for its tests,
+// so the plain esbuild builds resolve them as missing, as in a user's project: esbuild then keeps
+// each one's `import()` for run time, exactly what it does with a package that is not there.
+const tracerPackage = JSON.parse(readFileSync(join(root, 'packages/tracer/package.json'), 'utf8')) as {
+  peerDependenciesMeta: Record<string, { optional?: boolean }>
+}
+const optionalPeers = new Set(
+  Object.entries(tracerPackage.peerDependenciesMeta)
+    .filter(([, meta]) => meta.optional === true)
+    .map(([name]) => name),
+)
+const notInstalled: Plugin = {
+  name: 'optional peers not installed',
+  setup(builder) {
+    builder.onResolve({ filter: /^@opentelemetry\// }, ({ path }) =>
+      optionalPeers.has(path) ? { path, external: true } : undefined,
+    )
+  },
+}
+
+async function bundle(
+  name: string,
+  source: string,
+  { splitting = false, optionalPeersInstalled = false } = {},
+): Promise<Bundle> {
   const dir = folderOf(name)
   mkdirSync(dir, { recursive: true })
   // The examples' handlers, copied out of the repo so the bundle resolves everything as a user's would.
@@ -240,6 +278,7 @@ async function bundle(name: string, source: string, splitting = false): Promise<
     target: 'node22',
     banner: { js: requireBanner },
     nodePaths: [join(root, 'node_modules')],
+    plugins: optionalPeersInstalled ? [] : [notInstalled],
     metafile: true,
     logLevel: 'error',
   })
@@ -333,7 +372,10 @@ try {
   const bundles = new Map<string, Bundle>()
   for (const [name, source] of Object.entries({ ...entries, ...sizeOnly }))
     bundles.set(name, await bundle(name, source))
-  for (const [name, source] of Object.entries(splitBuilt)) bundles.set(name, await bundle(name, source, true))
+  for (const [name, source] of Object.entries(splitBuilt))
+    bundles.set(name, await bundle(name, source, { splitting: true }))
+  for (const [name, source] of Object.entries(withOptionalPeers))
+    bundles.set(name, await bundle(name, source, { optionalPeersInstalled: true }))
   for (const [name, { source, compileCache }] of Object.entries(laminaBuilt))
     bundles.set(name, await laminaBuild(name, source, compileCache))
 
@@ -420,6 +462,12 @@ try {
         label: '@lamina/logger import + logging() ÷ Powertools Logger import + new Logger() (CPU)',
         value: loggerRatio,
         budget: 1.05,
+      },
+      {
+        key: 'stack-cold-start-otel-installed',
+        label: 'stack cold start, one file, OpenTelemetry SDK installed too: Lamina ÷ Middy + Powertools',
+        value: above('lamina stack (OpenTelemetry SDK installed too)') / above('middy + powertools stack'),
+        guard: false,
       },
       {
         key: 'stack-without-tracing-cold-start',
