@@ -58,7 +58,11 @@ export function lifecycleHooks(hooks: LifecycleHooks): PreparedHooks {
       }
     }
   }
-  const { hookStart, hookEnd } = prepared as Required<LifecycleHooks>
+  // Both are set above whenever observe uses them (a missing one became `ignore`).
+  const { hookStart, hookEnd } = prepared as {
+    hookStart: NonNullable<LifecycleHooks['hookStart']>
+    hookEnd: NonNullable<LifecycleHooks['hookEnd']>
+  }
   // Without hookStart and hookEnd, a middleware's hooks are left as they are: nothing to time.
   prepared.observe =
     hooks.hookStart === undefined && hooks.hookEnd === undefined
