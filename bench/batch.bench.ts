@@ -2,21 +2,26 @@
 // schema, through batch() from @lamina/batch and through Powertools' processPartialResponse by
 // hand (BatchProcessor made once at module scope, as Powertools documents; JSON.parse + schema in
 // the record handler). Two cases: every record good, and one in ten failing its schema (so the
-// answer lists ten failures). One process, same events, interleaved rounds.
+// answer lists ten failures). One process, same events, interleaved rounds; each ratio is paired
+// (per round, Lamina's slice over Powertools' slice timed next to it; median over the rounds) and
+// in CPU time, so a burst of load from another process moves both sides alike.
 // Run: node --import tsx bench/batch.bench.ts
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch'
 import { type BatchLogger, batch } from '@lamina/batch'
 import { createContext, events } from '@lamina/testing'
 import type { SQSEvent, SQSRecord } from 'aws-lambda'
-import { Bench } from 'tinybench'
 import { z } from 'zod'
-import { printTable, type Row } from './support/table.js'
+import { interleaved, type Variant } from './support/interleave.js'
+import { quick, report } from './support/report.js'
 
 const Order = z.object({ orderId: z.string(), quantity: z.number().int().positive(), sku: z.string().min(1) })
 type Order = z.infer<typeof Order>
 
 const records = 100
-const rounds = Number(process.env.BENCH_ROUNDS ?? (process.env.BENCH_QUICK === '1' ? 3 : 7))
+// Batches per timed slice, and slices per task: every round times one slice of each task back
+// to back (see bench/support/interleave.ts), so the other tenants' load lands on both sides.
+const batchesPerSlice = 10
+const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 60 : 300))
 const context = createContext({ timeoutMs: 15 * 60_000 })
 const bodies = (failEvery: number) =>
   Array.from({ length: records }, (_, index) => ({
@@ -77,37 +82,43 @@ async function check(): Promise<void> {
 
 async function main(): Promise<void> {
   await check()
-  const samples = new Map<string, number[]>()
-  for (let round = 0; round < rounds; round++) {
-    const bench = new Bench({ name: `batch round ${round + 1}`, time: 300, warmupTime: 50 })
-    for (const [caseName, event] of Object.entries(cases)) {
-      for (const [name, handler] of Object.entries(handlers)) bench.add(`${caseName}: ${name}`, () => handler(event))
-    }
-    await bench.run()
-    for (const task of bench.tasks) {
-      const result = task.result
-      if (result.state !== 'completed') throw new Error(`bench task "${task.name}" did not complete: ${result.state}`)
-      // ms per batch
-      samples.set(task.name, [...(samples.get(task.name) ?? []), result.latency.mean])
-    }
-  }
-  const sorted = (name: string) => [...(samples.get(name) ?? [])].sort((a, b) => a - b)
-  const best = (name: string) => sorted(name)[0] as number
-  const median = (name: string) => sorted(name)[rounds >> 1] as number
-  const perSecond = (ms: number) => Math.round((records * 1000) / ms).toLocaleString('en-US')
-  const rows: Row[] = [...samples.keys()].map((name) => {
-    const [caseName] = name.split(':')
-    return {
-      task: name,
-      'records/s (best)': perSecond(best(name)),
-      'records/s (median)': perSecond(median(name)),
-      'time x powertools': (best(name) / best(`${caseName}: powertools`)).toFixed(2),
-    }
-  })
-  printTable(
-    `${records}-record SQS batch, zod schema per record (best and median of ${rounds} rounds; node ${process.version})`,
-    rows,
+  const tasks = Object.entries(cases).flatMap(([caseName, event]) =>
+    Object.entries(handlers).map(([name, handler]): Variant => [`${caseName}: ${name}`, () => handler(event)]),
   )
+  const result = await interleaved(tasks, { batch: batchesPerSlice, rounds, warmupRounds: quick ? 5 : 20 })
+  const ns = (name: string) => result.medians.get(name) as number
+  const perSecond = (nsPerBatch: number) => Math.round((records * 1e9) / nsPerBatch).toLocaleString('en-US')
+  const ratios = Object.keys(cases).map((caseName, index) => ({
+    key: index === 0 ? 'all-good-vs-powertools' : 'invalid-vs-powertools',
+    label: `${caseName}: Lamina ÷ Powertools by hand`,
+    value: result.pairedRatio(`${caseName}: lamina`, `${caseName}: powertools`),
+    budget: 1,
+  }))
+  report({
+    id: 'batch',
+    title: 'Batch throughput',
+    tables: [
+      {
+        title: `${records}-record SQS batch, zod schema per record (CPU time, median of ${rounds} rounds, each timing ${batchesPerSlice} batches of every task back to back; node ${process.version})`,
+        rows: tasks.map(([name]) => {
+          const [caseName] = name.split(':') as [string]
+          return {
+            task: name,
+            'µs/batch': (ns(name) / 1000).toFixed(1),
+            'records/s': perSecond(ns(name)),
+            'x powertools': (ns(name) / ns(`${caseName}: powertools`)).toFixed(3),
+          }
+        }),
+      },
+    ],
+    ratios,
+    chart: {
+      title: 'Batch throughput: time per batch, Lamina ÷ Powertools by hand',
+      unit: 'ratio, lower is better (1 = the same)',
+      bars: ratios.map((each) => ({ label: each.label, value: each.value })),
+      reference: 1,
+    },
+  })
   if (units === 0) throw new Error('bench: no record did any work')
 }
 

@@ -1,11 +1,11 @@
-import { processPartialResponse } from '@aws-lambda-powertools/batch'
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { createLimiter, startCutoff } from './cutoff.js'
 import { BatchFailureError, UnidentifiedRecordError } from './errors.js'
 import { loggerFor } from './failure-log.js'
+import { runInOrder } from './in-order.js'
 import { readOptions, type Settings } from './options.js'
+import { runAll } from './parallel.js'
 import type { PayloadFormat } from './payload.js'
-import { takeProcessor } from './processors.js'
 import { startRecordRun } from './record-run.js'
 import { type BatchSource, batchSourceOf, isFifoQueue, itemIdentifierOf } from './sources.js'
 import type { BatchHandler, BatchOptions, BatchResponse } from './types.js'
@@ -46,7 +46,6 @@ async function processBatch(
   const cutoff = startCutoff(context, options, settings.marginMs)
   const run = startRecordRun({
     source,
-    records,
     record: settings.record,
     schema: settings.schema,
     payload: settings.payload,
@@ -55,28 +54,17 @@ async function processBatch(
     limiter: fifo || settings.concurrency >= records.length ? undefined : createLimiter(settings.concurrency, cutoff),
     logger,
   })
-  const { processor, giveBack } = takeProcessor(source, fifo)
-  const processing = {
-    context,
-    // Thrown below, after the failures are known and logged.
-    throwOnFullBatchFailure: false,
-    ...(skipGroupOnError ? { skipGroupOnError: true } : {}),
-  }
-  let response: BatchResponse
-  let failed: { record: unknown; error: unknown }[]
+  let failed: Map<number, unknown>
   try {
-    response = await processPartialResponse(event as never, run.handle, processor, processing as never)
-    failed = processor.failureMessages.map((record, position) => ({ record, error: processor.errors[position] }))
+    failed = fifo ? await runInOrder(event, records, run, context, skipGroupOnError) : await runAll(records, run)
   } finally {
     cutoff.dispose()
-    giveBack()
   }
 
-  // Records Powertools failed without calling the handler: the FIFO processor's short circuit.
+  // Records that failed without reaching the handler: the FIFO processor's short circuit.
   const errors = new Map(run.failures)
   const skipped: number[] = []
-  for (const { record, error } of failed) {
-    const index = run.indexOf(record)
+  for (const [index, error] of failed) {
     if (errors.has(index)) continue
     errors.set(index, error)
     skipped.push(index)
@@ -103,5 +91,11 @@ async function processBatch(
   if (settings.throwOnFullBatchFailure && errors.size === records.length) {
     throw new BatchFailureError(records.map((_, index) => errors.get(index)))
   }
-  return response
+  // In record order, whatever order they failed in (Powertools lists them as they settle).
+  const failedIndexes = [...errors.keys()].sort((a, b) => a - b)
+  return {
+    batchItemFailures: failedIndexes.map((index) => ({
+      itemIdentifier: itemIdentifierOf(source, records[index]) as string,
+    })),
+  }
 }

@@ -56,15 +56,15 @@ export function batchSourceOf(event: unknown, expected: BatchSource | undefined)
 
 /**
  * What Lambda expects back for a failed record: the SQS message id, or the stream record's
- * sequence number. `undefined` when the record has none (a hand-made event).
+ * sequence number. `undefined` when the record has none (a hand-made event), or is not an object.
  */
 export function itemIdentifierOf(source: BatchSource, record: unknown): string | undefined {
   const value =
     source === 'sqs'
-      ? (record as SQSRecord).messageId
+      ? (record as SQSRecord | undefined)?.messageId
       : source === 'kinesis'
-        ? (record as KinesisStreamRecord).kinesis?.sequenceNumber
-        : (record as DynamoDBRecord).dynamodb?.SequenceNumber
+        ? (record as KinesisStreamRecord | undefined)?.kinesis?.sequenceNumber
+        : (record as DynamoDBRecord | undefined)?.dynamodb?.SequenceNumber
   return typeof value === 'string' && value !== '' ? value : undefined
 }
 
