@@ -183,13 +183,16 @@ export function validator<const O extends ValidatorOptions>(options: O): Middlew
       if (checks.length === 0) return validateEvent(request, event)
       const source = eventSource(event)
       if (!isHttpEventSource(source)) throw notHttp(event, source)
-      const outcomes: (Outcome | Promise<Outcome>)[] = []
+      // Sized up front: an empty array's first push reserves 17 slots, most of the validator's
+      // allocation on a request with one part to check.
+      const outcomes = new Array<Outcome | Promise<Outcome>>(checks.length)
       let pending = false
-      for (const check of checks) {
+      for (let index = 0; index < checks.length; index++) {
+        const check = checks[index] as PartCheck
         const input = inputOf(check.part, event as HttpEventFields, source, rules)
         const outcome = runSchema(check.schema, input, check.prefix)
         pending ||= isThenable(outcome)
-        outcomes.push(outcome)
+        outcomes[index] = outcome
       }
       if (pending) return Promise.all(outcomes).then((settled) => applyParts(request, event as object, settled))
       return applyParts(request, event as object, outcomes as Outcome[])
