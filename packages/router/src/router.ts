@@ -9,11 +9,12 @@ import {
   wrap,
 } from '@lamina/core'
 import { createHttpError } from '@lamina/errors'
-import { addRoute, createRouter, findRoute, type RouterContext, routeNodeKeys } from 'rou3'
 import { answer, withoutBody } from './http-answer.js'
 import { methodOf, pathOf } from './http-event.js'
-import { decodeSegment, normalPath } from './request-path.js'
+import { createMatcher, placeOf } from './matcher.js'
+import { normalPath } from './request-path.js'
 import { matcherPattern } from './route-path.js'
+import type { Found } from './route-table.js'
 import type { HttpEvent, RouteMethod, Router } from './types.js'
 
 type Handler = (event: any, context: any, options: HandlerOptions) => unknown
@@ -50,16 +51,6 @@ const methodNotAllowed = (allow: string) =>
     headers: { allow },
   })
 
-/** The parameters as the handler sees them: percent-decoded, on a plain object. */
-function parametersOf(route: Route, matched: Record<string, string> | undefined, path: string): Record<string, string> {
-  const parameters: Record<string, string> = {}
-  if (matched === undefined) return parameters
-  for (const name in matched) parameters[name] = decodeSegment(matched[name] as string)
-  // The matcher ignores one trailing slash; `/files/docs/` still names a folder.
-  if (route.greedy !== undefined && path.endsWith('/')) parameters[route.greedy] += '/'
-  return parameters
-}
-
 function checkHandler(method: string, path: string, handler: unknown): asserts handler is Handler {
   if (typeof handler !== 'function') {
     throw new TypeError(
@@ -74,7 +65,7 @@ function checkHandler(method: string, path: string, handler: unknown): asserts h
  * a 404 and unserved methods a 405 (with `allow`), both `HttpError`s for `errorMapper` to answer.
  */
 export function router<TEvent = HttpEvent, TContext = Context>(): Router<TEvent, TContext> {
-  const matcher: RouterContext<Route> = createRouter<Route>()
+  const matcher = createMatcher<Route>()
   // Which route holds each method's place on each node of the tree, to refuse a shadowed twin.
   const taken = new Map<string, string>()
 
@@ -85,7 +76,7 @@ export function router<TEvent = HttpEvent, TContext = Context>(): Router<TEvent,
         `router(): ${JSON.stringify(method) ?? String(method)} is not a route method; use one of ${[...routeMethods].join(', ')}.`,
       )
     }
-    const { pattern, greedy } = matcherPattern(path)
+    const route = matcherPattern(path)
     const [middlewares, handler] = rest.length > 1 ? rest : [undefined, rest[0]]
     checkHandler(verb, path as string, handler)
     if (middlewares !== undefined && !Array.isArray(middlewares)) {
@@ -93,7 +84,7 @@ export function router<TEvent = HttpEvent, TContext = Context>(): Router<TEvent,
         `router(): the middlewares for ${verb} ${path as string} must be an array, as in .get(path, [validator(...)], handler).`,
       )
     }
-    const key = `${verb} ${routeNodeKeys(pattern)[0]}`
+    const key = `${verb} ${placeOf(route)}`
     const earlier = taken.get(key)
     if (earlier !== undefined) {
       throw new TypeError(
@@ -103,13 +94,13 @@ export function router<TEvent = HttpEvent, TContext = Context>(): Router<TEvent,
     taken.set(key, path as string)
     // A route's own middlewares run in a chain of their own, inside the router-wide ones.
     const routeHandler = middlewares ? (wrap(handler).use(middlewares as AnyMiddleware[]) as Handler) : handler
-    addRoute(matcher, matcherMethod(verb), pattern, { handler: routeHandler, greedy })
+    matcher.add(matcherMethod(verb), route, { handler: routeHandler, greedy: route.greedy })
     return app
   }
 
   /** Every method some route serves on this path, as the `Allow` header lists them. */
   function allowedOn(path: string): string[] {
-    const allowed = methods.filter((method) => findRoute(matcher, method, path, { params: false }) !== undefined)
+    const allowed = methods.filter((method) => matcher.serves(method, path))
     if (allowed.length === 0) return allowed
     // HEAD is answered by GET, and OPTIONS by the router itself, on every routed path.
     if (allowed.includes('GET') && !allowed.includes('HEAD')) allowed.splice(allowed.indexOf('GET') + 1, 0, 'HEAD')
@@ -125,20 +116,14 @@ export function router<TEvent = HttpEvent, TContext = Context>(): Router<TEvent,
     if (typeof rawPath !== 'string' || !rawPath.startsWith('/')) throw notFound()
     const path = normalPath(rawPath)
     const method = methodOf(request, source)
-    const call = (route: Route, parameters: Record<string, string> | undefined) =>
-      route.handler(
-        { ...request, pathParameters: parametersOf(route, parameters, path) },
-        context,
-        options as HandlerOptions,
-      )
-
+    // No closure is made per request: the handler's call and HEAD's body removal are functions of their arguments.
     if (method === 'HEAD') {
       // A route for HEAD (or ANY) if there is one, else the GET route; never a body.
-      const head = findRoute(matcher, 'HEAD', path) ?? findRoute(matcher, 'GET', path)
-      if (head !== undefined) return then(call(head.data, head.params), (response) => withoutBody(response, source))
+      const head = matcher.find('HEAD', path) ?? matcher.find('GET', path)
+      if (head !== undefined) return headAnswer(serve(head, request, context, options), source)
     } else {
-      const match = findRoute(matcher, knownMethods.has(method) ? method : '', path)
-      if (match !== undefined) return call(match.data, match.params)
+      const match = matcher.find(knownMethods.has(method) ? method : '', path)
+      if (match !== undefined) return serve(match, request, context, options)
     }
     const allowed = allowedOn(path)
     if (allowed.length === 0) throw notFound()
@@ -172,8 +157,14 @@ export function router<TEvent = HttpEvent, TContext = Context>(): Router<TEvent,
   return app
 }
 
-function then(value: unknown, next: (resolved: unknown) => unknown): unknown {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function'
-    ? (value as PromiseLike<unknown>).then(next)
-    : next(value)
+/** Calls the route's handler with a view of the event that holds the route's parameters. */
+function serve(found: Found<Route>, event: object, context: unknown, options: HandlerOptions | undefined): unknown {
+  return found.data.handler({ ...event, pathParameters: found.params }, context, options as HandlerOptions)
+}
+
+/** The answer to a `HEAD` request: the route's answer (now or once it settles) without its body. */
+function headAnswer(response: unknown, source: HttpEventSource): unknown {
+  return typeof (response as PromiseLike<unknown> | null)?.then === 'function'
+    ? (response as PromiseLike<unknown>).then((settled) => withoutBody(settled, source))
+    : withoutBody(response, source)
 }

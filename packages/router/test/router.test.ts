@@ -306,6 +306,9 @@ describe('registration mistakes fail at init, naming the fix', () => {
     ['/users/id-{id}', /not a whole parameter segment/],
     ['/users/{id', /not a whole parameter segment/],
     ['/a/../b', /has a "\." or "\.\." segment/],
+    // Encoded, a dot is still a dot: the route would otherwise serve the path without it.
+    ['/%2e', /has a "\." or "\.\." segment \(or one encoded as %2e\)/],
+    ['/a/.%2E/b', /has a "\." or "\.\." segment/],
     ['/{a}/{a}', /names the parameter "a" twice/],
     ['/{__proto__}', /names a parameter "__proto__"/],
     ['/{proxy+}/more', /greedy \{proxy\+\} before its end/],
