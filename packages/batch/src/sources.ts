@@ -1,4 +1,3 @@
-import { EventType } from '@aws-lambda-powertools/batch'
 import { eventSource } from '@lamina/core'
 import type {
   DynamoDBRecord,
@@ -21,13 +20,6 @@ export interface SourceTypes {
 
 export type BatchEvent<S extends BatchSource> = SourceTypes[S]['event']
 export type BatchRecord<S extends BatchSource> = SourceTypes[S]['record']
-
-/** Powertools' name for each source: it picks the processor's failure collector. */
-export const powertoolsEventType = {
-  sqs: EventType.SQS,
-  kinesis: EventType.KinesisDataStreams,
-  dynamodb: EventType.DynamoDBStreams,
-} as const
 
 const sources = new Set<string>(['sqs', 'kinesis', 'dynamodb'])
 
