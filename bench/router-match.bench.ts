@@ -6,6 +6,11 @@
 //    lookups, plus what each costs at cold start (import, in a fresh process, and registering
 //    the table).
 // One process, same events; ratios are what to read (absolute figures move with the machine).
+// The Lamina / Middy ratio is measured in interleaved rounds (bench/support/interleave.ts): each
+// round times a short batch of each router back to back and the ratio is the median of the
+// rounds' ratios. Timing each router for 150 ms one after the other, as the matcher comparison
+// below still does, let a burst of load from another tenant of a shared machine land on one
+// side only: five such rounds gave 1.21 to 1.53 for the same code.
 // Run: node --import tsx bench/router-match.bench.ts
 import { execFileSync } from 'node:child_process'
 import { router } from '@lamina/router'
@@ -15,9 +20,11 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda'
 import FindMyWay from 'find-my-way'
 import { addRoute, createRouter, findRoute } from 'rou3'
 import { Bench } from 'tinybench'
+import { interleaved } from './support/interleave.js'
+import { quick, report } from './support/report.js'
 import { printTable, type Row } from './support/table.js'
 
-const rounds = Number(process.env.BENCH_ROUNDS ?? 5)
+const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 3 : 5))
 const sizes = [10, 200]
 const context = createContext({ timeoutMs: 15 * 60_000 })
 
@@ -105,23 +112,12 @@ async function measureRound(tables: Map<number, Table>, samples: Sample, round: 
   const bench = new Bench({ name: `router round ${round + 1}`, time: 150, warmupTime: 50 })
   const perRequest = new Map<string, number>()
   for (const [size, routes] of tables) {
-    const requests = routes.paths.map((path) => events.apiGatewayV2({ path }))
-    const lamina = laminaRouter(routes)
-    const middy = middyRouter(routes)
     const rou3 = rou3Lookup(routes)
     const findMyWay = findMyWayLookup(routes)
     const add = (name: string, run: () => unknown) => {
-      perRequest.set(name, requests.length)
+      perRequest.set(name, routes.paths.length)
       bench.add(name, run)
     }
-    // Both handlers answer synchronously, so the routers' whole work is done when the call
-    // returns (Lamina's answer is then an already-settled promise, part of its cost).
-    add(`${size} routes: lamina`, () => {
-      for (const event of requests) lamina(event)
-    })
-    add(`${size} routes: middy`, () => {
-      for (const event of requests) middy(event)
-    })
     add(`${size} routes: rou3 lookup`, () => {
       for (const path of routes.paths) rou3(path)
     })
@@ -154,27 +150,80 @@ function coldStart(matcher: 'rou3' | 'find-my-way'): { importMs: number; registe
   return JSON.parse(output) as { importMs: number; registerMs: number }
 }
 
+/** Lamina ÷ Middy, dispatching the same requests, in interleaved rounds: per size, ns per request and the paired ratio. */
+async function routers(tables: Map<number, Table>) {
+  const measured = []
+  for (const [size, routes] of tables) {
+    const requests = routes.paths.map((path) => events.apiGatewayV2({ path }))
+    const lamina = laminaRouter(routes)
+    const middy = middyRouter(routes)
+    // Both handlers answer synchronously, so the routers' whole work is done when the call
+    // returns (Lamina's answer is then an already-settled promise, part of its cost).
+    const result = await interleaved(
+      [
+        [
+          'lamina',
+          () => {
+            for (const event of requests) lamina(event)
+          },
+        ],
+        [
+          'middy',
+          () => {
+            for (const event of requests) middy(event)
+          },
+        ],
+      ],
+      { batch: 200, rounds: quick ? 40 : 150, warmupRounds: 20 },
+    )
+    const perRequest = (name: string) => (result.medians.get(name) as number) / requests.length
+    measured.push({
+      size,
+      lamina: perRequest('lamina'),
+      middy: perRequest('middy'),
+      ratio: result.pairedRatio('lamina', 'middy'),
+    })
+  }
+  return measured
+}
+
 async function main(): Promise<void> {
   const tables = new Map(sizes.map((size) => [size, table(size)]))
   await check(tables)
+  const dispatch = await routers(tables)
+  report({
+    id: 'router-match',
+    title: '@lamina/router vs @middy/http-router',
+    tables: [
+      {
+        title: `@lamina/router vs @middy/http-router: dispatch to a constant handler, CPU ns per request (median of interleaved rounds; node ${process.version})`,
+        rows: dispatch.map((entry) => ({
+          routes: String(entry.size),
+          'lamina ns/request': entry.lamina.toFixed(0),
+          'middy ns/request': entry.middy.toFixed(0),
+          'lamina / middy (paired)': entry.ratio.toFixed(2),
+        })),
+      },
+    ],
+    ratios: dispatch.map((entry) => ({
+      key: `router-${entry.size}-routes`,
+      label: `dispatch with ${entry.size} routes ÷ @middy/http-router`,
+      value: entry.ratio,
+      budget: 1,
+    })),
+    chart: {
+      title: 'Router dispatch to a constant handler, × @middy/http-router',
+      unit: '× Middy',
+      bars: dispatch.map((entry) => ({ label: `${entry.size} routes`, value: entry.ratio })),
+      reference: 1,
+    },
+  })
+
   const samples: Sample = new Map()
-  // Interleaved short rounds on a noisy machine: keep each task's best and median round.
+  // Interleaved short rounds on a noisy machine: keep each task's best round.
   for (let round = 0; round < rounds; round++) await measureRound(tables, samples, round)
   const sorted = (name: string) => [...(samples.get(name) ?? [])].sort((a, b) => a - b)
   const best = (name: string) => sorted(name)[0] as number
-  const median = (name: string) => sorted(name)[rounds >> 1] as number
-
-  const routerRows: Row[] = sizes.map((size) => ({
-    routes: String(size),
-    'lamina ns/request': best(`${size} routes: lamina`).toFixed(0),
-    'middy ns/request': best(`${size} routes: middy`).toFixed(0),
-    'lamina / middy (best)': (best(`${size} routes: lamina`) / best(`${size} routes: middy`)).toFixed(2),
-    'lamina / middy (median)': (median(`${size} routes: lamina`) / median(`${size} routes: middy`)).toFixed(2),
-  }))
-  printTable(
-    `@lamina/router vs @middy/http-router: dispatch to a constant handler, ns per request (best of ${rounds} rounds; node ${process.version})`,
-    routerRows,
-  )
 
   const matcherRows: Row[] = sizes.map((size) => ({
     routes: String(size),
