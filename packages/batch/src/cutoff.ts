@@ -75,8 +75,10 @@ export function startCutoff(context: unknown, options: unknown, marginMs: number
 }
 
 export interface Limiter {
-  /** Resolves with a release function once a slot is free; rejects if the cutoff comes first. */
-  acquire(): Promise<() => void>
+  /** A release function if a slot is free now (no one can be waiting then), else `undefined`. */
+  tryAcquire(): (() => void) | undefined
+  /** After `tryAcquire()` found none: resolves with a release function once a slot is freed, rejects if the cutoff comes first. */
+  wait(): Promise<() => void>
 }
 
 /** At most `limit` records at once; waiters are let in first come, first served. */
@@ -100,13 +102,17 @@ export function createLimiter(limit: number, cutoff: Cutoff): Limiter {
   cutoff.onStop(() => {
     for (const waiter of waiting.splice(0)) waiter.reject(new Error('The batch reached its deadline.'))
   })
+  // A slot is only free while no one waits: a released slot goes straight to the next waiter.
+  const tryAcquire = () => {
+    if (running >= limit) return undefined
+    running++
+    return once()
+  }
   return {
-    acquire() {
+    tryAcquire,
+    wait() {
+      // Stopped already: no onStop callback is left to reject a new waiter.
       if (cutoff.stopped) return Promise.reject(new Error('The batch reached its deadline.'))
-      if (running < limit) {
-        running++
-        return Promise.resolve(once())
-      }
       return new Promise((resolve, reject) => waiting.push({ resolve, reject }))
     },
   }

@@ -183,19 +183,26 @@ export function startRecordRun(input: RecordRunInput): RecordRun {
       : result
   }
 
+  /** Runs the record in a slot of the limiter, freed once it settles. */
+  const processHolding = (release: () => void, record: unknown, index: number, itemIdentifier: string | undefined) => {
+    try {
+      return releaseAfter(process(record, index, itemIdentifier), release)
+    } catch (error) {
+      release()
+      throw error
+    }
+  }
+
   const handle = (record: unknown, index: number): unknown => {
     const itemIdentifier = itemIdentifierOf(source, record)
     if (cutoff.stopped) return fail(index, itemIdentifier, new RecordDeadlineError(false), undefined)
-    if (!input.limiter) return process(record, index, itemIdentifier)
-    return input.limiter.acquire().then(
-      (release) => {
-        try {
-          return releaseAfter(process(record, index, itemIdentifier), release)
-        } catch (error) {
-          release()
-          throw error
-        }
-      },
+    const { limiter } = input
+    if (!limiter) return process(record, index, itemIdentifier)
+    // A free slot is taken at once: records that finish synchronously never wait on a promise.
+    const release = limiter.tryAcquire()
+    if (release) return processHolding(release, record, index, itemIdentifier)
+    return limiter.wait().then(
+      (slot) => processHolding(slot, record, index, itemIdentifier),
       () => fail(index, itemIdentifier, new RecordDeadlineError(false), undefined),
     )
   }

@@ -179,6 +179,37 @@ describe('batch() with a synchronous record callback', () => {
     expect(ids(response)).toEqual([event.Records[1]?.messageId])
   })
 
+  it('keeps to the concurrency limit with synchronous and asynchronous records mixed', async () => {
+    // Prepare: every third record waits a turn of the event loop; record 4 throws synchronously
+    let running = 0
+    let most = 0
+    const done: number[] = []
+    const handler = batch({
+      concurrency: 2,
+      logger: collectingLogger(),
+      record: (_payload, meta) => {
+        running++
+        most = Math.max(most, running)
+        const finish = () => {
+          running--
+          done.push(meta.index)
+          if (meta.index === 4) throw new Error('record 4 failed')
+        }
+        if (meta.index % 3 !== 0) return finish()
+        return new Promise<void>((resolve) => setImmediate(resolve)).then(finish)
+      },
+    })
+    const event = events.sqs(Array.from({ length: 10 }, (_, n) => ({ n })))
+
+    // Act
+    const response = await handler(event, context())
+
+    // Assess
+    expect(most).toBe(2)
+    expect(done.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    expect(ids(response)).toEqual([event.Records[4]?.messageId])
+  })
+
   it('fails, as not started, a record reached after the cutoff with a limit on concurrency', async () => {
     // Prepare
     const invocation = new AbortController()
