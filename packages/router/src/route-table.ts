@@ -63,7 +63,11 @@ function walk<T>(node: Node<T>, method: string, segments: string[], index: numbe
 
 function parametersOf<T>(entry: Entry<T>, segments: string[], trailingSlash: boolean): Record<string, string> {
   const parameters: Record<string, string> = {}
-  for (const [name, index] of entry.parameters) parameters[name] = decodeSegment(segments[index] as string)
+  const named = entry.parameters
+  for (let at = 0; at < named.length; at++) {
+    const [name, index] = named[at] as readonly [string, number]
+    parameters[name] = decodeSegment(segments[index] as string)
+  }
   if (entry.greedy !== undefined) {
     const [name, index] = entry.greedy
     // One trailing slash is ignored in matching, but `/files/docs/` still names a folder.

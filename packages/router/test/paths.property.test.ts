@@ -6,6 +6,7 @@ import { type HttpEvent, router } from '@lamina/router'
 import { createContext, type HttpAnswer, httpSources } from '@lamina/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { normalPath } from '../src/request-path.js'
 
 const echo = (route: string) => (event: { pathParameters: Record<string, string> }) => ({
   statusCode: 200,
@@ -124,6 +125,27 @@ describe('a path parameter', () => {
         expect(body).toEqual({ route: 'file', params: { proxy: segments.join('/') } })
       }),
       { numRuns: 200 },
+    )
+  })
+})
+
+describe('the normal form of a path', () => {
+  // RFC 3986: the characters a path segment may hold literally, and the separator.
+  const pchar = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/
+  const asciiButPercent = fc.constantFrom(
+    ...Array.from({ length: 128 }, (_, code) => String.fromCharCode(code)).filter((character) => character !== '%'),
+    'é',
+  )
+
+  it('is the path itself exactly when every character may stand in a path literally', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: asciiButPercent, maxLength: 12 }), (text) => {
+        // Act
+        const normal = normalPath(`/${text}`)
+        // Assess
+        expect(normal === `/${text}`).toBe(pchar.test(text))
+      }),
+      { numRuns: 2000 },
     )
   })
 })
