@@ -138,8 +138,18 @@ function withMiddy(logger: Logger, instance: Metrics): Handler {
  * three do the same work.
  */
 function withMiddySameLines(): Handler {
-  const dotPath = (path: string, data: unknown) =>
-    path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], data)
+  // The path is split once, not per invocation: the twin's search costs as little as it can.
+  const segments = new Map<string, string[]>()
+  const dotPath = (path: string, data: unknown) => {
+    let keys = segments.get(path)
+    if (keys === undefined) {
+      keys = path.split('.')
+      segments.set(path, keys)
+    }
+    let value = data
+    for (const key of keys) value = (value as Record<string, unknown> | undefined)?.[key]
+    return value
+  }
   const logger = new Logger({ correlationIdSearchFn: dotPath })
   const instance = new Metrics()
   return middy(async (event: { body: CreateOrder }) => work(logger, instance, event.body))
