@@ -1,7 +1,4 @@
-import type { RecordRun } from './record-run.js'
-
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+import { isThenable, type RecordRun } from './record-run.js'
 
 /**
  * Starts every record at once, in order, as Powertools' `BatchProcessor` does, and settles when

@@ -41,7 +41,7 @@ function invalid(issues: ValidationError['issues']): ValidationError {
   }
 }
 
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+export const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
 
 function outputOf(outcome: Outcome): unknown {
